@@ -1,0 +1,22 @@
+// The public API of the pure ML core: training, scoring, metrics, artifacts and data loading.
+// Nothing here touches Cloudflare, Hono, drizzle or node:*; it runs in Node and in workerd alike.
+export { ArtifactError, ARTIFACT_ERROR_REASONS } from "./artifact-error.ts";
+export type { ArtifactErrorReason } from "./artifact-error.ts";
+export * from "./artifact-schema.ts";
+export { buildArtifact, computeChecksum, decodeArtifact, encodeArtifact, sealArtifact } from "./artifact.ts";
+export { crossValidate, evaluateModel, foldByModulo, splitFold } from "./cross-validate.ts";
+export type { CrossValidation, FoldOf, FoldResult } from "./cross-validate.ts";
+export { CSV_ERROR_CODES, CsvError, parseCsv } from "./csv.ts";
+export type { CsvErrorCode } from "./csv.ts";
+export { checkDataset, countClasses, selectRows } from "./dataset.ts";
+export { DEMO_FEATURE_NAMES, generateDemoData } from "./demo-data.ts";
+export { computeFeatureStats } from "./feature-stats.ts";
+export { computeConfusion, computeMetrics, computeRocAuc } from "./metrics.ts";
+export { createRandom } from "./random.ts";
+export type { Random } from "./random.ts";
+export { applyScaler, fitScaler } from "./scaler.ts";
+export { compileModel, explainRow, labelMargin, scoreMatrix, scoreRows } from "./score.ts";
+export { generateClassification } from "./synthetic-data.ts";
+export type { SyntheticOptions } from "./synthetic-data.ts";
+export { DEFAULT_TRAIN_OPTIONS, resolveHyperparameters, trainSvm } from "./train.ts";
+export type { CompiledModel, Dataset, Explanation, Scores, TrainOptions, TrainResult } from "./types.ts";

@@ -1,0 +1,207 @@
+// Command-line trainer: reads a labelled CSV, reports k-fold metrics (per fold and mean), then
+// trains on all rows and writes a sealed model artifact.
+//
+//   node scripts/train.ts --data FILE.csv [--label class] [--C 1] [--loss squared-hinge|hinge]
+//     [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
+//     [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]
+//
+// Exit codes: 0 done, 1 the data or training failed, 2 bad flags or a missing file.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import {
+  buildArtifact,
+  crossValidate,
+  CsvError,
+  encodeArtifact,
+  LossSchema,
+  parseCsv,
+  trainSvm,
+  VersionSchema,
+} from "../model/index.ts";
+import type { ClassWeight, CrossValidation, Metrics, TrainOptions } from "../model/index.ts";
+
+const USAGE = `usage: node scripts/train.ts --data FILE.csv [--label class] [--C 1] [--loss squared-hinge|hinge]
+  [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
+  [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]`;
+
+class UsageError extends Error {}
+
+type Settings = {
+  data: string;
+  label: string;
+  folds: number;
+  out: string;
+  version: string;
+  parent: string | null;
+  train: TrainOptions;
+};
+
+function readSettings(args: string[]): Settings | null {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      data: { type: "string" },
+      label: { type: "string", default: "class" },
+      C: { type: "string", default: "1" },
+      loss: { type: "string", default: "squared-hinge" },
+      solver: { type: "string", default: "auto" },
+      "class-weight": { type: "string" },
+      tol: { type: "string", default: "1e-4" },
+      "max-iter": { type: "string", default: "1000" },
+      folds: { type: "string", default: "5" },
+      seed: { type: "string", default: "0" },
+      version: {
+        type: "string",
+        default: `cli-${new Date()
+          .toISOString()
+          .replaceAll(":", "")
+          .replace(/\.\d+Z$/, "Z")}`,
+      },
+      parent: { type: "string" },
+      out: { type: "string", default: "model.json" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return null;
+  if (values.data === undefined) throw new UsageError("--data FILE.csv is required");
+  const loss = LossSchema.safeParse(values.loss);
+  if (!loss.success) throw new UsageError(`--loss must be ${LossSchema.options.join(" or ")}, got "${values.loss}"`);
+  const solver = values.solver;
+  if (solver !== "auto" && solver !== "newton" && solver !== "dcd") {
+    throw new UsageError(`--solver must be auto, newton or dcd, got "${solver}"`);
+  }
+  for (const [flag, id] of [
+    ["--version", values.version],
+    ["--parent", values.parent],
+  ] as const) {
+    if (id !== undefined && !VersionSchema.safeParse(id).success) {
+      throw new UsageError(`${flag} must be 1–64 characters of A–Z a–z 0–9 . _ -, got "${id}"`);
+    }
+  }
+  return {
+    data: values.data,
+    label: values.label,
+    folds: readNumber("--folds", values.folds, { integer: true, atLeast: 2 }),
+    out: values.out,
+    version: values.version,
+    parent: values.parent ?? null,
+    train: {
+      C: readNumber("--C", values.C, { above: 0 }),
+      loss: loss.data,
+      solver,
+      classWeight: readClassWeight(values["class-weight"]),
+      tol: readNumber("--tol", values.tol, { above: 0 }),
+      maxIter: readNumber("--max-iter", values["max-iter"], { integer: true, atLeast: 1 }),
+      seed: readNumber("--seed", values.seed, { integer: true, atLeast: 0 }),
+    },
+  };
+}
+
+function readNumber(flag: string, text: string, rule: { integer?: boolean; above?: number; atLeast?: number }): number {
+  const value = Number(text);
+  const inRange = rule.above !== undefined ? value > rule.above : value >= (rule.atLeast ?? -Infinity);
+  if (
+    text.trim() === "" ||
+    !Number.isFinite(value) ||
+    !inRange ||
+    (rule.integer === true && !Number.isInteger(value))
+  ) {
+    const bound = rule.above !== undefined ? `> ${rule.above}` : `≥ ${rule.atLeast}`;
+    throw new UsageError(
+      `${flag} must be ${rule.integer === true ? "an integer" : "a number"} ${bound}, got "${text}"`,
+    );
+  }
+  return value;
+}
+
+function readClassWeight(text: string | undefined): ClassWeight {
+  if (text === undefined) return null;
+  if (text === "balanced") return "balanced";
+  const parts = text.split(",").map(Number);
+  if (parts.length !== 2 || !parts.every((w) => Number.isFinite(w) && w > 0)) {
+    throw new UsageError(`--class-weight must be "balanced" or two positive numbers "W0,W1", got "${text}"`);
+  }
+  return { "0": parts[0], "1": parts[1] };
+}
+
+const format = (value: number | null): string => (value === null ? "  n/a " : value.toFixed(4));
+const metricCells = (m: Metrics): string =>
+  [m.accuracy, m.precision, m.recall, m.f1, m.rocAuc].map((v) => format(v).padStart(10)).join("");
+
+function printCrossValidation(cv: CrossValidation, folds: number, seconds: number): void {
+  console.log(`\n${folds}-fold cross-validation (row i in fold i % ${folds}), ${seconds.toFixed(3)} s`);
+  console.log(
+    `fold  rows${["accuracy", "precision", "recall", "f1", "roc_auc"].map((h) => h.padStart(10)).join("")}  iterations`,
+  );
+  for (const fold of cv.folds) {
+    const note = fold.converged ? "" : " (cap reached)";
+    console.log(
+      `${String(fold.fold).padEnd(4)}${String(fold.testRows).padStart(6)}${metricCells(fold.metrics)}  ${fold.iterations}${note}`,
+    );
+  }
+  console.log(`mean${"".padStart(6)}${metricCells(cv.metrics)}`);
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings(process.argv.slice(2));
+  if (settings === null) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!existsSync(settings.data)) throw new UsageError(`no such file: ${settings.data}`);
+  const data = parseCsv(readFileSync(settings.data, "utf8"), { label: settings.label });
+  const ones = data.y.reduce((sum, label) => sum + label, 0);
+  console.log(
+    `data    ${settings.data}: ${data.y.length} rows × ${data.featureNames.length} features (${data.featureNames.join(", ")})`,
+  );
+  console.log(`        class 0: ${data.y.length - ones}, class 1: ${ones}`);
+
+  let started = performance.now();
+  const cv = crossValidate(data, { ...settings.train, folds: settings.folds });
+  printCrossValidation(cv, settings.folds, (performance.now() - started) / 1000);
+
+  started = performance.now();
+  const result = trainSvm(data, settings.train);
+  const trainSeconds = (performance.now() - started) / 1000;
+  const hp = result.hyperparameters;
+  console.log(`\nfull fit: loss ${hp.loss}, C ${hp.C}, solver ${hp.solver}, seed ${hp.seed}, tol ${hp.tol}`);
+  console.log(
+    `          ${result.iterations} iterations, ${result.converged ? "converged" : `NOT converged (cap ${hp.maxIter})`}, ${(trainSeconds * 1000).toFixed(1)} ms`,
+  );
+
+  const artifact = await buildArtifact({
+    version: settings.version,
+    parentVersion: settings.parent,
+    data,
+    result,
+    metrics: cv.metrics,
+  });
+  writeFileSync(settings.out, `${await encodeArtifact(artifact)}\n`);
+  console.log(`\nwrote   ${settings.out}: version ${artifact.version}, ${artifact.checksum}`);
+  // --publish (a later issue) goes here: the sealed artifact is final at this point, so publishing
+  // means handing `artifact` to the registry client; nothing above needs to change.
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError ||
+      (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"));
+    if (usage) {
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (error instanceof CsvError) {
+      console.error(`error: ${error.message}`);
+      process.exitCode = 1;
+    } else {
+      console.error(error instanceof Error ? `error: ${error.message}` : error);
+      process.exitCode = 1;
+    }
+  },
+);
