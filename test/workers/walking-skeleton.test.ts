@@ -1,0 +1,104 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import worker from "../../workers/index.ts";
+import type { ScoreJob } from "../../workers/contract/messages.ts";
+import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+
+beforeAll(async () => {
+  await ensureModel();
+});
+
+describe("the walking skeleton", () => {
+  it("reports the build version and the active model on /v1/health without a key", async () => {
+    const response = await api("/v1/health");
+    expect(response.status).toBe(200);
+    const body = await response.json<{
+      version: string;
+      model: { active: boolean; version: string; featureNames: string[] };
+    }>();
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(body.model).toMatchObject({ active: true, version: "seed-1" });
+    expect(body.model.featureNames).toHaveLength(4);
+  });
+
+  it("scores a gzip batch through the real queue and serves it back from KV", async () => {
+    const { key, tenantId } = await createTenantKey();
+    const rows = makeRows(30);
+    const posted = await postBatch(key, { features: rows });
+    expect(posted.status).toBe(202);
+    const { batchId, statusUrl } = await posted.json<{ batchId: string; statusUrl: string }>();
+    expect(statusUrl).toBe(`/v1/batches/${batchId}`);
+
+    const result = await vi.waitFor(
+      async () => {
+        const body = await (
+          await api(statusUrl, { key })
+        ).json<{ status: string; predictions: { row: number; modelVersion: string }[] }>();
+        if (body.status !== "complete") throw new Error(`still ${body.status}`);
+        return body;
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(result.predictions.map((p) => p.row)).toEqual(rows.map((_, i) => i));
+    expect(new Set(result.predictions.map((p) => p.modelVersion))).toEqual(new Set(["seed-1"]));
+    const cached = await vi.waitFor(async () => {
+      const entry = await adapters().results.getResult(batchId);
+      if (!entry) throw new Error("not in KV yet");
+      return entry;
+    });
+    expect(cached.tenantId).toBe(tenantId);
+    expect(cached.result.predictions).toHaveLength(30);
+  });
+
+  it("writes D1 and KV when the consumer is handed a chunk directly, and acks it", async () => {
+    const { tenantId } = await createTenantKey();
+    const store = adapters().batches;
+    const { batch } = await store.createBatch({
+      id: `bat_direct_${crypto.randomUUID().slice(0, 8)}`,
+      tenantId,
+      rows: 3,
+      chunks: 1,
+      featureCount: 4,
+      idempotencyKey: null,
+      bodyHash: "",
+      callbackUrl: null,
+    });
+    const job: ScoreJob = { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(3) };
+    const messages = createMessageBatch("score-jobs", [{ id: "m1", timestamp: new Date(), attempts: 1, body: job }]);
+    const ctx = createExecutionContext();
+    await worker.queue(messages, env, ctx);
+    const outcome = await getQueueResult(messages, ctx);
+    expect(outcome.outcome).toBe("ok");
+    expect(outcome.explicitAcks).toEqual(["m1"]);
+    expect(outcome.retryMessages).toEqual([]);
+    expect((await store.getBatch(batch.id))?.status).toBe("complete");
+    expect(await store.readPredictions(batch.id)).toHaveLength(3);
+    expect((await adapters().results.getResult(batch.id))?.result.status).toBe("complete");
+  });
+
+  it("runs the cron handler, which records a retraining run that is skipped for lack of feedback", async () => {
+    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/15 * * * *" });
+    const ctx = createExecutionContext();
+    await worker.scheduled(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    const runs = await env.DB.prepare("SELECT status, reason FROM training_runs WHERE trigger = 'cron'").all<{
+      status: string;
+      reason: string;
+    }>();
+    expect(runs.results.at(-1)).toMatchObject({ status: "skipped" });
+    expect(runs.results.at(-1)?.reason).toMatch(/new labels/);
+  });
+
+  it("answers an unknown API path with the JSON error body and a 404", async () => {
+    const missing = await exports.default.fetch(new Request("http://edge-svm.test/v1/nope"));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+});

@@ -1,0 +1,188 @@
+// Batches, their chunks and scored rows in D1. Recording a chunk is one D1 batch() of raw
+// prepared statements (a transaction): upsert its rows, mark the chunk scored once, recount, and complete the
+// batch when every row is in. A redelivered chunk overwrites itself and never double-counts.
+import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import { batches, feedback, predictions } from "../db/schema.ts";
+import type { Database } from "./database.ts";
+
+export type BatchRecord = typeof batches.$inferSelect;
+export type NewBatch = Omit<typeof batches.$inferInsert, "status" | "done" | "createdAt">;
+
+export interface ScoredRow {
+  row: number;
+  clientId: string | null;
+  features: readonly number[];
+  label: 0 | 1;
+  margin: number;
+  modelVersion: string;
+}
+
+export interface StoredPrediction {
+  row: number;
+  clientId: string | null;
+  label: number;
+  margin: number;
+  modelVersion: string;
+}
+
+export interface ExportRow extends StoredPrediction {
+  features: string;
+  feedbackLabel: number | null;
+  feedbackSource: string | null;
+}
+
+export interface PageCursor {
+  createdAt: number;
+  id: string;
+}
+
+export interface BatchStore {
+  /** Inserts the batch unless the tenant already used its idempotency key; then returns that batch. */
+  createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
+  findBatch(tenantId: string, id: string): Promise<BatchRecord | null>;
+  /** Unscoped lookup, for the queue consumer only (its messages carry ids we issued). */
+  getBatch(id: string): Promise<BatchRecord | null>;
+  listBatches(tenantId: string, limit: number, after: PageCursor | null): Promise<BatchRecord[]>;
+  /** Fails a pending batch; `releaseKey` frees its idempotency key so the client can retry with it. */
+  markFailed(id: string, error: string, releaseKey?: boolean): Promise<void>;
+  recordChunk(batchId: string, chunk: number, rows: readonly ScoredRow[]): Promise<BatchRecord | null>;
+  readPredictions(batchId: string): Promise<StoredPrediction[]>;
+  /** A page of rows with their features and latest feedback, for exports. */
+  readExportPage(batchId: string, afterRow: number, limit: number): Promise<ExportRow[]>;
+  /** The feature vectors that were scored, by row. */
+  readFeatures(batchId: string): Promise<Map<number, number[]>>;
+}
+
+export function createBatchStore(db: Database, d1: D1Database): BatchStore {
+  const findById = async (id: string) =>
+    (await db.select().from(batches).where(eq(batches.id, id)).limit(1))[0] ?? null;
+
+  return {
+    async createBatch(batch) {
+      const inserted = await db
+        .insert(batches)
+        .values({ ...batch, status: "pending", done: 0, createdAt: Date.now() })
+        .onConflictDoNothing()
+        .returning();
+      if (inserted[0]) return { created: true, batch: inserted[0] };
+      const existing = await db
+        .select()
+        .from(batches)
+        .where(and(eq(batches.tenantId, batch.tenantId), eq(batches.idempotencyKey, batch.idempotencyKey ?? "")))
+        .limit(1);
+      if (!existing[0]) throw new Error(`batch ${batch.id} was neither inserted nor found by its idempotency key`);
+      return { created: false, batch: existing[0] };
+    },
+
+    async findBatch(tenantId, id) {
+      const rows = await db
+        .select()
+        .from(batches)
+        .where(and(eq(batches.tenantId, tenantId), eq(batches.id, id)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+
+    getBatch: findById,
+
+    async listBatches(tenantId, limit, after) {
+      const page = after
+        ? or(
+            lt(batches.createdAt, after.createdAt),
+            and(eq(batches.createdAt, after.createdAt), lt(batches.id, after.id)),
+          )
+        : undefined;
+      return db
+        .select()
+        .from(batches)
+        .where(and(eq(batches.tenantId, tenantId), page))
+        .orderBy(desc(batches.createdAt), desc(batches.id))
+        .limit(limit);
+    },
+
+    async markFailed(id, error, releaseKey = false) {
+      await db
+        .update(batches)
+        .set({ status: "failed", error, completedAt: Date.now(), ...(releaseKey ? { idempotencyKey: null } : {}) })
+        .where(and(eq(batches.id, id), eq(batches.status, "pending")));
+    },
+
+    async recordChunk(batchId, chunk, rows) {
+      const now = Date.now();
+      // All rows travel as one JSON parameter: D1 allows only 100 bound parameters per statement.
+      const payload = JSON.stringify(
+        rows.map((r) => ({ r: r.row, i: r.clientId, f: r.features, l: r.label, m: r.margin, v: r.modelVersion })),
+      );
+      await d1.batch([
+        d1
+          .prepare(
+            `INSERT INTO predictions (batch_id, row, client_id, features, label, margin, model_version, scored_at)
+             SELECT ?1, json_extract(value, '$.r'), json_extract(value, '$.i'), json_extract(value, '$.f'),
+                    json_extract(value, '$.l'), json_extract(value, '$.m'), json_extract(value, '$.v'), ?3
+             FROM json_each(?2) WHERE true
+             ON CONFLICT (batch_id, row) DO UPDATE SET client_id = excluded.client_id, features = excluded.features,
+               label = excluded.label, margin = excluded.margin, model_version = excluded.model_version,
+               scored_at = excluded.scored_at`,
+          )
+          .bind(batchId, payload, now),
+        d1
+          .prepare(
+            "INSERT INTO batch_chunks (batch_id, chunk, rows, scored_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+          )
+          .bind(batchId, chunk, rows.length, now),
+        d1
+          .prepare(
+            "UPDATE batches SET done = (SELECT COALESCE(SUM(rows), 0) FROM batch_chunks WHERE batch_id = ?1) WHERE id = ?1",
+          )
+          .bind(batchId),
+        d1
+          .prepare(
+            "UPDATE batches SET status = 'complete', completed_at = ?2 WHERE id = ?1 AND status = 'pending' AND done >= rows",
+          )
+          .bind(batchId, now),
+      ]);
+      return findById(batchId);
+    },
+
+    async readPredictions(batchId) {
+      return db
+        .select({
+          row: predictions.row,
+          clientId: predictions.clientId,
+          label: predictions.label,
+          margin: predictions.margin,
+          modelVersion: predictions.modelVersion,
+        })
+        .from(predictions)
+        .where(eq(predictions.batchId, batchId))
+        .orderBy(asc(predictions.row));
+    },
+
+    async readExportPage(batchId, afterRow, limit) {
+      return db
+        .select({
+          row: predictions.row,
+          clientId: predictions.clientId,
+          label: predictions.label,
+          margin: predictions.margin,
+          modelVersion: predictions.modelVersion,
+          features: predictions.features,
+          feedbackLabel: feedback.label,
+          feedbackSource: feedback.source,
+        })
+        .from(predictions)
+        .leftJoin(feedback, and(eq(feedback.batchId, predictions.batchId), eq(feedback.row, predictions.row)))
+        .where(and(eq(predictions.batchId, batchId), gt(predictions.row, afterRow)))
+        .orderBy(asc(predictions.row))
+        .limit(limit);
+    },
+
+    async readFeatures(batchId) {
+      const rows = await db
+        .select({ row: predictions.row, features: predictions.features })
+        .from(predictions)
+        .where(eq(predictions.batchId, batchId));
+      return new Map(rows.map((r) => [r.row, JSON.parse(r.features) as number[]]));
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The one place bindings are turned into adapters. Handlers, consumers and jobs receive
+// an Adapters value and never touch env.DB, env.KV, env.BUCKET or the queues themselves.
+import { createBatchStore, type BatchStore } from "./batch-store.ts";
+import { createDatabase, type Database } from "./database.ts";
+import { createDatasetStore, type DatasetStore } from "./dataset-store.ts";
+import { createJobQueues, type JobQueues } from "./job-queues.ts";
+import { createKeyStore, type KeyStore } from "./key-store.ts";
+import { createLockStore, type LockStore } from "./lock-store.ts";
+import { createModelRegistry, type ModelRegistry } from "./model-registry.ts";
+import { createResultCache, type ResultCache } from "./result-cache.ts";
+
+export interface Adapters {
+  db: Database;
+  keys: KeyStore;
+  batches: BatchStore;
+  results: ResultCache;
+  models: ModelRegistry;
+  queues: JobQueues;
+  locks: LockStore;
+  datasets: DatasetStore;
+}
+
+export function createAdapters(env: Env): Adapters {
+  const db = createDatabase(env.DB);
+  return {
+    db,
+    keys: createKeyStore(db),
+    batches: createBatchStore(db, env.DB),
+    results: createResultCache(env.KV),
+    models: createModelRegistry(db, env.KV, env.BUCKET),
+    queues: createJobQueues(env),
+    locks: createLockStore(db),
+    datasets: createDatasetStore(env.BUCKET),
+  };
+}

@@ -1,0 +1,56 @@
+// Producers for the three queues. sendBatch takes at most 100 messages and 256 KB, so
+// messages are grouped under both limits before sending.
+import type { CallbackJob, FeedbackEvent, ScoreJob } from "../contract/messages.ts";
+import { LIMITS } from "../contract/limits.ts";
+
+export interface JobQueues {
+  /** Sends jobs whose serialised sizes are known (`bytes`), in parallel groups. */
+  sendScoreJobs(jobs: readonly { job: ScoreJob; bytes: number }[]): Promise<void>;
+  sendFeedback(event: FeedbackEvent): Promise<void>;
+  sendCallback(job: CallbackJob): Promise<void>;
+}
+
+export interface QueueBindings {
+  SCORE_QUEUE: Queue;
+  FEEDBACK_QUEUE: Queue;
+  CALLBACK_QUEUE: Queue;
+}
+
+export function createJobQueues(env: QueueBindings): JobQueues {
+  return {
+    async sendScoreJobs(jobs) {
+      await Promise.all(
+        groupForSendBatch(jobs).map((group) =>
+          env.SCORE_QUEUE.sendBatch(group.map(({ job }) => ({ body: job, contentType: "json" as const }))),
+        ),
+      );
+    },
+    async sendFeedback(event) {
+      await env.FEEDBACK_QUEUE.send(event, { contentType: "json" });
+    },
+    async sendCallback(job) {
+      await env.CALLBACK_QUEUE.send(job, { contentType: "json" });
+    },
+  };
+}
+
+export function groupForSendBatch<T extends { bytes: number }>(messages: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = message.bytes;
+    if (
+      current.length > 0 &&
+      (current.length >= LIMITS.maxSendBatchMessages || bytes + size > LIMITS.maxSendBatchBytes)
+    ) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}

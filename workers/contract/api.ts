@@ -1,0 +1,230 @@
+// The public /v1 contract: request and response schemas (zod), the only place these shapes
+// are declared. Types come from z.infer; the OpenAPI document is generated from these.
+import { z } from "zod";
+import { LIMITS } from "./limits.ts";
+
+const FeatureRow = z
+  .array(z.number())
+  .min(1)
+  .meta({ description: "One row of numeric features, in the model's feature order." });
+const ClientId = z.string().min(1).max(LIMITS.maxIdLength);
+
+export const BatchRequest = z
+  .object({
+    features: z.array(FeatureRow).min(1).max(LIMITS.maxBatchRows),
+    ids: z.array(ClientId).optional().meta({ description: "Optional client ids, one per row, unique." }),
+    callbackUrl: z
+      .url({ protocol: /^https$/ })
+      .optional()
+      .meta({ description: "https URL that receives the signed result." }),
+  })
+  .meta({ id: "BatchRequest" });
+export type BatchRequest = z.infer<typeof BatchRequest>;
+
+export const PredictRequest = z
+  .object({ features: z.array(FeatureRow).min(1).max(LIMITS.maxPredictRows), ids: z.array(ClientId).optional() })
+  .meta({ id: "PredictRequest" });
+export type PredictRequest = z.infer<typeof PredictRequest>;
+
+export const BatchStatus = z.enum(["pending", "complete", "failed"]);
+export type BatchStatus = z.infer<typeof BatchStatus>;
+
+export const Prediction = z
+  .object({
+    row: z.number().int(),
+    id: z.string().optional(),
+    label: z.union([z.literal(0), z.literal(1)]),
+    margin: z.number(),
+    modelVersion: z.string(),
+    contributions: z
+      .record(z.string(), z.number())
+      .optional()
+      .meta({ description: "Per-feature share of the margin (with ?explain=1)." }),
+  })
+  .meta({ id: "Prediction" });
+export type Prediction = z.infer<typeof Prediction>;
+
+export const BatchAccepted = z
+  .object({ batchId: z.string(), status: BatchStatus, rows: z.number().int(), statusUrl: z.string() })
+  .meta({ id: "BatchAccepted" });
+export type BatchAccepted = z.infer<typeof BatchAccepted>;
+
+export const BatchSummary = z
+  .object({
+    batchId: z.string(),
+    status: BatchStatus,
+    rows: z.number().int(),
+    done: z.number().int(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: "BatchSummary" });
+export type BatchSummary = z.infer<typeof BatchSummary>;
+
+export const BatchResult = BatchSummary.extend({ predictions: z.array(Prediction) }).meta({ id: "BatchResult" });
+export type BatchResult = z.infer<typeof BatchResult>;
+
+export const BatchList = z
+  .object({ batches: z.array(BatchSummary), nextCursor: z.string().nullable() })
+  .meta({ id: "BatchList" });
+export type BatchList = z.infer<typeof BatchList>;
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const ExplainQuery = z.object({ explain: z.enum(["0", "1", "true", "false"]).optional() });
+
+export const PredictResponse = z.object({ predictions: z.array(Prediction) }).meta({ id: "PredictResponse" });
+export type PredictResponse = z.infer<typeof PredictResponse>;
+
+export const Health = z
+  .object({
+    status: z.literal("ok"),
+    version: z.string(),
+    model: z.object({ active: z.boolean(), version: z.string().nullable(), featureNames: z.array(z.string()) }),
+  })
+  .meta({ id: "Health" });
+export type Health = z.infer<typeof Health>;
+
+export const ErrorResponse = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }) })
+  .meta({ id: "Error" });
+
+const Label = z.union([z.literal(0), z.literal(1)]);
+
+export const FeedbackRequest = z
+  .object({
+    rows: z
+      .array(z.number().int().min(0))
+      .min(1)
+      .max(LIMITS.maxBatchRows)
+      .optional()
+      .meta({ description: "Row indexes of the batch." }),
+    ids: z
+      .array(ClientId)
+      .min(1)
+      .max(LIMITS.maxBatchRows)
+      .optional()
+      .meta({ description: "Client ids, instead of row indexes." }),
+    labels: z
+      .array(Label)
+      .min(1)
+      .max(LIMITS.maxBatchRows)
+      .meta({ description: "The true label of each row, in the same order." }),
+  })
+  .refine((body) => (body.rows === undefined) !== (body.ids === undefined), "give either rows or ids, not both")
+  .meta({ id: "FeedbackRequest" });
+export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
+
+export const FeedbackAccepted = z
+  .object({ batchId: z.string(), accepted: z.number().int(), duplicate: z.boolean().optional() })
+  .meta({ id: "FeedbackAccepted" });
+export type FeedbackAccepted = z.infer<typeof FeedbackAccepted>;
+
+export const WebhookFeedback = z
+  .object({
+    type: z.literal("feedback.labels"),
+    tenant: z.string().min(1).max(64),
+    data: z.object({
+      batchId: z.string(),
+      rows: z.array(z.number().int().min(0)).min(1).optional(),
+      ids: z.array(ClientId).min(1).optional(),
+      labels: z.array(Label).min(1),
+    }),
+  })
+  .meta({
+    id: "WebhookFeedback",
+    description: "Signed with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).",
+  });
+export type WebhookFeedback = z.infer<typeof WebhookFeedback>;
+
+export const RetrainRequest = z.object({ force: z.boolean().default(false) }).meta({ id: "RetrainRequest" });
+
+export const RetrainResponse = z
+  .object({
+    runId: z.string().nullable(),
+    status: z.enum(["skipped", "promoted", "rejected", "failed"]),
+    reason: z.string().optional(),
+    challengerVersion: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "RetrainResponse" });
+export type RetrainResponse = z.infer<typeof RetrainResponse>;
+
+export const ModelStatus = z.enum(["champion", "candidate", "retired", "rejected"]);
+
+export const ModelSummary = z
+  .object({
+    version: z.string(),
+    status: ModelStatus,
+    champion: z.boolean(),
+    parentVersion: z.string().nullable(),
+    source: z.string(),
+    createdAt: z.string(),
+    activatedAt: z.string().nullable(),
+    trainingRows: z.number().int(),
+    featureNames: z.array(z.string()),
+    metrics: z.record(z.string(), z.unknown()),
+    gate: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: "ModelSummary" });
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const ModelList = z.object({ models: z.array(ModelSummary) }).meta({ id: "ModelList" });
+
+export const ModelDetail = ModelSummary.extend({
+  checksum: z.string(),
+  fingerprint: z.string(),
+  hyperparameters: z.record(z.string(), z.unknown()),
+  weights: z.array(z.number()),
+  bias: z.number(),
+  training: z.record(z.string(), z.unknown()),
+}).meta({ id: "ModelDetail" });
+export type ModelDetail = z.infer<typeof ModelDetail>;
+
+export const TrainingRun = z
+  .object({
+    runId: z.string(),
+    trigger: z.string(),
+    status: z.string(),
+    reason: z.string().nullable(),
+    championVersion: z.string().nullable(),
+    challengerVersion: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "TrainingRun" });
+export type TrainingRun = z.infer<typeof TrainingRun>;
+
+export const MetricsResponse = z
+  .object({
+    champion: z.string().nullable(),
+    liveAccuracy: z.array(
+      z.object({
+        modelVersion: z.string(),
+        labelled: z.number().int(),
+        correct: z.number().int(),
+        accuracy: z.number().nullable(),
+      }),
+    ),
+    accuracyByDay: z.array(z.object({ day: z.string(), labelled: z.number().int(), correct: z.number().int() })),
+    volume: z.object({
+      batches24h: z.number().int(),
+      rows24h: z.number().int(),
+      feedback24h: z.number().int(),
+      latencyMsP50: z.number().nullable(),
+      latencyMsP95: z.number().nullable(),
+    }),
+    drift: z.object({
+      modelVersion: z.string().nullable(),
+      rows: z.number().int(),
+      features: z.array(z.object({ name: z.string(), psi: z.number(), drifting: z.boolean() })),
+    }),
+    runs: z.array(TrainingRun),
+  })
+  .meta({ id: "MetricsResponse" });
+export type MetricsResponse = z.infer<typeof MetricsResponse>;

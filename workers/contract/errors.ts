@@ -1,0 +1,46 @@
+// One error type with a closed set of codes, and the one error body every failure uses:
+// {"error": {"code", "message", "requestId"}}. Pure: no Hono, no bindings.
+export const ERROR_STATUS = {
+  UNAUTHORIZED: 401,
+  INVALID_SIGNATURE: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  RETRAIN_IN_PROGRESS: 409,
+  INVALID_REQUEST: 400,
+  MALFORMED_BODY: 400,
+  INVALID_BATCH: 422,
+  FEATURE_COUNT_MISMATCH: 422,
+  UNKNOWN_ROWS: 422,
+  MODEL_INVALID: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  BATCH_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNSUPPORTED_ENCODING: 415,
+  MODEL_UNAVAILABLE: 503,
+  ENQUEUE_FAILED: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: (typeof ERROR_STATUS)[ErrorCode];
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string };
+}
+
+export function toErrorBody(error: ApiError, requestId: string): ErrorBody {
+  return { error: { code: error.code, message: error.message, requestId } };
+}

@@ -1,0 +1,112 @@
+// The OpenAPI 3.1 document, generated from the zod contract by @asteasolutions/zod-to-openapi
+// (never written by hand), and the paths it describes.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import pkg from "../../package.json" with { type: "json" };
+import * as api from "../contract/api.ts";
+
+type Scope = "ingest" | "read" | "feedback" | "admin" | null;
+interface PathDoc extends Omit<RouteConfig, "responses"> {
+  scope: Scope;
+  ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+}
+
+const BatchId = z.object({ id: z.string().meta({ description: "A batch id from POST /v1/batches" }) });
+
+export const PATHS: PathDoc[] = [
+  {
+    method: "get",
+    path: "/v1/health",
+    summary: "Build version and whether a model is serving",
+    scope: null,
+    ok: { status: 200, description: "The Worker is up", schema: api.Health },
+  },
+  {
+    method: "post",
+    path: "/v1/batches",
+    summary: "Submit a batch of feature rows for scoring (gzip, deflate or plain JSON)",
+    scope: "ingest",
+    request: {
+      headers: z.object({
+        "content-encoding": z.enum(["gzip", "deflate", "identity"]).optional(),
+        "idempotency-key": z.string().max(255).optional(),
+      }),
+      body: { content: { "application/json": { schema: api.BatchRequest } } },
+    },
+    ok: {
+      status: 202,
+      description: "Accepted; poll statusUrl (200 when an Idempotency-Key replays)",
+      schema: api.BatchAccepted,
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/batches",
+    summary: "List this tenant's batches, newest first",
+    scope: "read",
+    request: { query: api.ListQuery },
+    ok: { status: 200, description: "One page", schema: api.BatchList },
+  },
+  {
+    method: "get",
+    path: "/v1/batches/{id}",
+    summary: "A batch's status and, once complete, its predictions",
+    scope: "read",
+    request: { params: BatchId, query: api.ExplainQuery },
+    ok: { status: 200, description: "The batch", schema: api.BatchResult },
+  },
+  {
+    method: "get",
+    path: "/v1/batches/{id}/export.csv",
+    summary: "Features, predictions and feedback of a batch as CSV",
+    scope: "read",
+    request: { params: BatchId },
+    ok: { status: 200, description: "CSV, streamed", contentType: "text/csv" },
+  },
+  {
+    method: "post",
+    path: "/v1/predict",
+    summary: "Score up to 100 rows inline",
+    scope: "ingest",
+    request: { body: { content: { "application/json": { schema: api.PredictRequest } } } },
+    ok: { status: 200, description: "Predictions", schema: api.PredictResponse },
+  },
+];
+
+let cached: object | null = null;
+
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: esk_<id>_<secret>",
+  });
+  for (const { scope, ok, ...route } of PATHS) {
+    registry.registerPath({
+      ...route,
+      description: [route.description, scope ? `Needs the \`${scope}\` scope.` : "No key needed."]
+        .filter(Boolean)
+        .join(" "),
+      ...(scope ? { security: [{ [bearer.name]: [] }] } : {}),
+      responses: {
+        [ok.status]: {
+          description: ok.description,
+          ...(ok.schema
+            ? { content: { "application/json": { schema: ok.schema } } }
+            : ok.contentType
+              ? { content: { [ok.contentType]: { schema: z.string() } } }
+              : {}),
+        },
+        default: { description: "Any error", content: { "application/json": { schema: api.ErrorResponse } } },
+      },
+    });
+  }
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: { title: "edge-svm API", version: pkg.version, description: "Batches in, linear-SVM predictions out." },
+  });
+  cached = document;
+  return document;
+}

@@ -1,0 +1,71 @@
+// /v1/batches: submit a compressed batch (ingest scope), list and read batches (read scope).
+import { Hono } from "hono";
+import { ExplainQuery, ListQuery, type BatchList } from "../../contract/api.ts";
+import { ApiError } from "../../contract/errors.ts";
+import { LIMITS } from "../../contract/limits.ts";
+import { decodeJsonBody } from "../../codecs/decode-body.ts";
+import { decodeCursor, encodeCursor } from "../../codecs/cursor.ts";
+import { sha256Hex } from "../../codecs/ids.ts";
+import { ingestBatch } from "../../services/ingest-batch.ts";
+import { readBatch } from "../../services/read-batch.ts";
+import { explainPredictions } from "../../services/explain-predictions.ts";
+import { toBatchSummary } from "../../services/batch-result.ts";
+import { exportBatchCsv } from "../../services/export-batch.ts";
+import { parseRequest } from "../../services/parse-request.ts";
+import { requireScope } from "../authenticate.ts";
+import type { AppEnv } from "../app-env.ts";
+
+export const batchRoutes = new Hono<AppEnv>()
+  .post("/batches", requireScope("ingest"), async (c) => {
+    const idempotencyKey = c.req.header("idempotency-key") ?? null;
+    if (
+      idempotencyKey !== null &&
+      (idempotencyKey.length === 0 || idempotencyKey.length > LIMITS.maxIdempotencyKeyLength)
+    ) {
+      throw new ApiError("INVALID_REQUEST", `Idempotency-Key must be 1–${LIMITS.maxIdempotencyKeyLength} characters.`);
+    }
+    const decoded = await decodeJsonBody(c.req.raw, LIMITS);
+    const source = c.req.header("x-client") === "dashboard" ? "dashboard" : "api";
+    const { replayed, accepted } = await ingestBatch(c.get("adapters"), c.get("principal"), {
+      body: decoded.value,
+      decodedBytes: decoded.bytes.byteLength,
+      bodyHash: idempotencyKey === null ? "" : await sha256Hex(decoded.bytes),
+      idempotencyKey,
+      source,
+    });
+    c.header("Location", accepted.statusUrl);
+    return c.json(accepted, replayed ? 200 : 202);
+  })
+  .get("/batches", requireScope("read"), async (c) => {
+    const query = parseRequest(ListQuery, c.req.query());
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const rows = await c.get("adapters").batches.listBatches(c.get("principal").tenantId, query.limit + 1, after);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const body: BatchList = {
+      batches: page.map(toBatchSummary),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+    return c.json(body);
+  })
+  .get("/batches/:id/export.csv", requireScope("read"), async (c) => {
+    const adapters = c.get("adapters");
+    const batch = await adapters.batches.findBatch(c.get("principal").tenantId, c.req.param("id"));
+    if (!batch) throw new ApiError("NOT_FOUND", `No batch ${c.req.param("id")}.`);
+    return new Response(await exportBatchCsv(adapters, batch), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${batch.id}.csv"`,
+      },
+    });
+  })
+  .get("/batches/:id", requireScope("read"), async (c) => {
+    const { explain } = parseRequest(ExplainQuery, c.req.query());
+    const adapters = c.get("adapters");
+    const result = await readBatch(adapters, c.get("principal").tenantId, c.req.param("id"), (work) =>
+      c.executionCtx.waitUntil(work),
+    );
+    if (!result) throw new ApiError("NOT_FOUND", `No batch ${c.req.param("id")}.`);
+    if (explain === "1" || explain === "true") return c.json(await explainPredictions(adapters, result));
+    return c.json(result);
+  });

@@ -1,0 +1,28 @@
+// Adds per-feature contributions to predictions, each with the model version that made it
+// (rows of one batch may have been scored by different versions around a promotion).
+import type { BatchResult, Prediction } from "../contract/api.ts";
+import { explainRow } from "../../model/index.ts";
+import type { Adapters } from "../adapters/index.ts";
+import { loadVersion, type ServingModel } from "./serving-model.ts";
+
+export async function explainPredictions(adapters: Adapters, result: BatchResult): Promise<BatchResult> {
+  if (result.predictions.length === 0) return result;
+  const features = await adapters.batches.readFeatures(result.batchId);
+  const models = new Map<string, ServingModel>();
+  const predictions: Prediction[] = [];
+  for (const prediction of result.predictions) {
+    let model = models.get(prediction.modelVersion);
+    if (!model) {
+      model = await loadVersion(adapters.models, prediction.modelVersion);
+      models.set(prediction.modelVersion, model);
+    }
+    const row = features.get(prediction.row);
+    predictions.push(row ? { ...prediction, contributions: contributionsOf(model, row) } : prediction);
+  }
+  return { ...result, predictions };
+}
+
+export function contributionsOf(model: ServingModel, row: readonly number[]): Record<string, number> {
+  const { contributions } = explainRow(model.artifact, row);
+  return Object.fromEntries(model.artifact.featureNames.map((name, j) => [name, contributions[j]]));
+}

@@ -1,0 +1,93 @@
+// Flow 1 after the body is decoded: validate against the serving model's feature schema,
+// honour the idempotency key, record the batch, enqueue its chunks. Nothing partial: if
+// enqueueing fails the batch is failed, its idempotency key released, and the client gets a
+// 503 it can retry with the same key.
+import { BatchRequest, type BatchAccepted } from "../contract/api.ts";
+import { ApiError } from "../contract/errors.ts";
+import { LIMITS } from "../contract/limits.ts";
+import { chunkRows } from "../codecs/chunk-rows.ts";
+import { newId } from "../codecs/ids.ts";
+import type { Adapters } from "../adapters/index.ts";
+import type { Principal } from "../adapters/key-store.ts";
+import { loadChampion } from "./serving-model.ts";
+import { parseRequest } from "./parse-request.ts";
+import { checkFeatureRows } from "./check-feature-rows.ts";
+
+export interface IngestInput {
+  body: unknown;
+  decodedBytes: number;
+  bodyHash: string;
+  idempotencyKey: string | null;
+  source: "api" | "dashboard";
+}
+
+export async function ingestBatch(
+  adapters: Adapters,
+  principal: Principal,
+  input: IngestInput,
+): Promise<{ replayed: boolean; accepted: BatchAccepted }> {
+  const features = (input.body as { features?: unknown } | null)?.features;
+  if (Array.isArray(features) && features.length > LIMITS.maxBatchRows) {
+    throw new ApiError(
+      "BATCH_TOO_LARGE",
+      `A batch holds at most ${LIMITS.maxBatchRows} rows; this one has ${features.length}.`,
+    );
+  }
+  const request = parseRequest(BatchRequest, input.body, "INVALID_BATCH");
+  const model = await loadChampion(adapters.models);
+  if (!model) throw new ApiError("MODEL_UNAVAILABLE", "No model is active yet; train or activate one first.");
+  checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);
+
+  const rows = request.features.length;
+  const chunks = chunkRows(
+    request.features,
+    request.ids,
+    input.decodedBytes / rows,
+    LIMITS.maxChunkBytes,
+    LIMITS.maxQueueMessageBytes,
+  );
+  const created = await adapters.batches.createBatch({
+    id: newId("bat"),
+    tenantId: principal.tenantId,
+    rows,
+    chunks: chunks.length,
+    featureCount: model.artifact.featureNames.length,
+    idempotencyKey: input.idempotencyKey,
+    bodyHash: input.bodyHash,
+    callbackUrl: request.callbackUrl ?? null,
+    source: input.source,
+  });
+  const batch = created.batch;
+  if (!created.created) {
+    if (batch.bodyHash !== input.bodyHash) {
+      throw new ApiError("IDEMPOTENCY_CONFLICT", "This Idempotency-Key was already used with a different body.");
+    }
+    return { replayed: true, accepted: toAccepted(batch.id, batch.status, batch.rows) };
+  }
+
+  try {
+    await adapters.queues.sendScoreJobs(
+      chunks.map((chunk, index) => ({
+        bytes: chunk.bytes,
+        job: {
+          kind: "score" as const,
+          tenantId: principal.tenantId,
+          batchId: batch.id,
+          chunk: index,
+          offset: chunk.offset,
+          features: chunk.features,
+          ...(chunk.ids ? { ids: chunk.ids } : {}),
+        },
+      })),
+    );
+  } catch (error) {
+    console.error(`enqueueing batch ${batch.id} failed:`, error);
+    await adapters.batches.markFailed(batch.id, "The batch could not be queued for scoring.", true);
+    throw new ApiError("ENQUEUE_FAILED", "The batch could not be queued; retry with the same Idempotency-Key.");
+  }
+  return { replayed: false, accepted: toAccepted(batch.id, "pending", rows) };
+}
+
+function toAccepted(batchId: string, status: BatchAccepted["status"], rows: number): BatchAccepted {
+  return { batchId, status, rows, statusUrl: `/v1/batches/${batchId}` };
+}

@@ -1,0 +1,19 @@
+// When a batch completes: its result goes to KV (the fast read path) and, if the client
+// asked for one, a signed callback is queued. Both are idempotent, so a redelivered final
+// chunk may publish again harmlessly (callback receivers dedupe on the webhook id).
+import type { Adapters } from "../adapters/index.ts";
+import type { BatchRecord } from "../adapters/batch-store.ts";
+import { toBatchResult } from "./batch-result.ts";
+
+export async function publishResult(adapters: Adapters, batch: BatchRecord): Promise<void> {
+  const rows = await adapters.batches.readPredictions(batch.id);
+  await adapters.results.putResult({ tenantId: batch.tenantId, result: toBatchResult(batch, rows) });
+  if (batch.callbackUrl) {
+    await adapters.queues.sendCallback({
+      kind: "callback",
+      tenantId: batch.tenantId,
+      batchId: batch.id,
+      url: batch.callbackUrl,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+// Stores a sealed artifact and its registry row: the one way a model enters the system
+// (seed, retraining, `npm run train -- --publish`).
+import type { Artifact } from "../../model/index.ts";
+import type { Adapters } from "../adapters/index.ts";
+import type { ModelRecord } from "../adapters/model-registry.ts";
+
+export interface RegisterOptions {
+  status: ModelRecord["status"];
+  source: "seed" | "retrain" | "cli";
+  fingerprint: string;
+  gate?: unknown;
+}
+
+export async function registerModel(
+  adapters: Adapters,
+  artifact: Artifact,
+  options: RegisterOptions,
+): Promise<ModelRecord> {
+  return adapters.models.saveModel(
+    {
+      version: artifact.version,
+      status: options.status,
+      parentVersion: artifact.parentVersion,
+      checksum: artifact.checksum,
+      featureNames: JSON.stringify(artifact.featureNames),
+      trainingRows: artifact.training.rows,
+      fingerprint: options.fingerprint,
+      metrics: JSON.stringify(artifact.metrics),
+      gate: options.gate === undefined ? null : JSON.stringify(options.gate),
+      source: options.source,
+      createdAt: Date.parse(artifact.createdAt),
+    },
+    JSON.stringify(artifact),
+  );
+}

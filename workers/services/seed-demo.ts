@@ -1,0 +1,31 @@
+// What `npm start` needs to be useful on a fresh clone: a base dataset, a champion model
+// trained on it, and a demo tenant. Idempotent: each part is created only when missing.
+import { buildArtifact, crossValidate, generateDemoData, trainSvm } from "../../model/index.ts";
+import type { Adapters } from "../adapters/index.ts";
+import { formatDatasetCsv } from "../adapters/dataset-store.ts";
+import { sha256Hex } from "../codecs/ids.ts";
+import { registerModel } from "./register-model.ts";
+
+export const DEMO_TENANT = "demo";
+export const DEMO_SEED = { rows: 1500, seed: 2021 };
+
+export async function seedDemo(adapters: Adapters): Promise<{ modelVersion: string; created: boolean }> {
+  await adapters.keys.ensureTenant(DEMO_TENANT);
+  const champion = await adapters.models.findChampion();
+  if (champion) return { modelVersion: champion.version, created: false };
+
+  const data = generateDemoData(DEMO_SEED);
+  const csv = formatDatasetCsv(data);
+  if (!(await adapters.datasets.readBase())) await adapters.datasets.writeBase(csv);
+  const evaluation = crossValidate(data, { folds: 5 });
+  const result = trainSvm(data);
+  const artifact = await buildArtifact({
+    version: "seed-1",
+    parentVersion: null,
+    data,
+    result,
+    metrics: evaluation.metrics,
+  });
+  await registerModel(adapters, artifact, { status: "champion", source: "seed", fingerprint: await sha256Hex(csv) });
+  return { modelVersion: artifact.version, created: true };
+}
