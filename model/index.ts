@@ -20,3 +20,7 @@ export { generateClassification } from "./synthetic-data.ts";
 export type { SyntheticOptions } from "./synthetic-data.ts";
 export { DEFAULT_TRAIN_OPTIONS, resolveHyperparameters, trainSvm } from "./train.ts";
 export type { CompiledModel, Dataset, Explanation, Scores, TrainOptions, TrainResult } from "./types.ts";
+export { hashKey, isHoldout, rowKey } from "./holdout.ts";
+export { decidePromotion } from "./promotion-gate.ts";
+export type { GateDecision, GateInput, HoldoutAccuracy } from "./promotion-gate.ts";
+export { computePsi, DRIFT_THRESHOLD } from "./drift.ts";

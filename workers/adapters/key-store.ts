@@ -35,6 +35,7 @@ export interface KeyStore {
   verifyKey(key: string): Promise<Principal | null>;
   ensureTenant(name: string): Promise<Tenant>;
   findTenant(id: string): Promise<Tenant | null>;
+  findTenantByName(name: string): Promise<Tenant | null>;
   createKey(tenantName: string, scopes: Scope[], label?: string): Promise<{ key: string; id: string }>;
   listKeys(): Promise<KeySummary[]>;
   revokeKey(id: string): Promise<boolean>;
@@ -71,6 +72,11 @@ export function createKeyStore(db: Database): KeyStore {
 
     async findTenant(id) {
       const rows = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+      return rows[0] ?? null;
+    },
+
+    async findTenantByName(name) {
+      const rows = await db.select().from(tenants).where(eq(tenants.name, name)).limit(1);
       return rows[0] ?? null;
     },
 

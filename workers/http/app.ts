@@ -8,6 +8,8 @@ import { batchRoutes } from "./routes/batches.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { predictRoutes } from "./routes/predict.ts";
 import { referenceRoutes } from "./routes/reference.ts";
+import { feedbackRoutes } from "./routes/feedback.ts";
+import { modelRoutes } from "./routes/models.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -21,6 +23,8 @@ export function createApp() {
   app.route("/v1", healthRoutes);
   app.route("/v1", batchRoutes);
   app.route("/v1", predictRoutes);
+  app.route("/v1", feedbackRoutes);
+  app.route("/v1", modelRoutes);
   app.route("/v1", referenceRoutes);
   return app;
 }

@@ -71,6 +71,65 @@ export const PATHS: PathDoc[] = [
     request: { body: { content: { "application/json": { schema: api.PredictRequest } } } },
     ok: { status: 200, description: "Predictions", schema: api.PredictResponse },
   },
+  {
+    method: "post",
+    path: "/v1/batches/{id}/feedback",
+    summary: "Send the true labels of scored rows (by row index or client id); the latest label wins",
+    scope: "feedback",
+    request: { params: BatchId, body: { content: { "application/json": { schema: api.FeedbackRequest } } } },
+    ok: { status: 202, description: "Queued for recording", schema: api.FeedbackAccepted },
+  },
+  {
+    method: "post",
+    path: "/v1/webhooks/feedback",
+    summary: "Feedback from another system, signed with Standard Webhooks and the tenant's secret",
+    description:
+      "Verified with webhook-id, webhook-timestamp (five-minute tolerance) and webhook-signature (v1, HMAC-SHA256). A replayed webhook-id is answered 200 and not applied again.",
+    scope: null,
+    request: {
+      headers: z.object({ "webhook-id": z.string(), "webhook-timestamp": z.string(), "webhook-signature": z.string() }),
+      body: { content: { "application/json": { schema: api.WebhookFeedback } } },
+    },
+    ok: { status: 202, description: "Queued for recording", schema: api.FeedbackAccepted },
+  },
+  {
+    method: "get",
+    path: "/v1/models",
+    summary: "Every model version with its metrics and gate decision; the champion is marked",
+    scope: "read",
+    ok: { status: 200, description: "The registry", schema: api.ModelList },
+  },
+  {
+    method: "get",
+    path: "/v1/models/{version}",
+    summary: "One model version, with its weights and training summary",
+    scope: "read",
+    request: { params: z.object({ version: z.string() }) },
+    ok: { status: 200, description: "The model", schema: api.ModelDetail },
+  },
+  {
+    method: "post",
+    path: "/v1/models/{version}/activate",
+    summary: "Make a version the champion (promote or roll back); its artifact is verified first",
+    scope: "admin",
+    request: { params: z.object({ version: z.string() }) },
+    ok: { status: 200, description: "The new champion", schema: api.ModelSummary },
+  },
+  {
+    method: "post",
+    path: "/v1/models/retrain",
+    summary: "Retrain now (the cron job's code path); force skips the new-feedback threshold",
+    scope: "admin",
+    request: { body: { content: { "application/json": { schema: api.RetrainRequest } } } },
+    ok: { status: 200, description: "What the run did", schema: api.RetrainResponse },
+  },
+  {
+    method: "get",
+    path: "/v1/metrics",
+    summary: "Live accuracy per model version, volumes, latency, drift and recent training runs",
+    scope: "read",
+    ok: { status: 200, description: "Metrics", schema: api.MetricsResponse },
+  },
 ];
 
 let cached: object | null = null;

@@ -54,6 +54,11 @@ export function servingError(): { version: string; message: string } | null {
   return lastError;
 }
 
+/** Makes this isolate re-read the champion pointer on its next request (after an activation here). */
+export function refreshChampionSoon(): void {
+  pointer = { version: pointer.version, checkedAt: 0 };
+}
+
 /** Forgets everything cached in this isolate (tests, and after an activation in this isolate). */
 export function resetServingCache(): void {
   byVersion.clear();

@@ -1,0 +1,83 @@
+// Feedback: POST /v1/batches/:id/feedback (API key, `feedback` scope) and
+// POST /v1/webhooks/feedback (Standard Webhooks signature with the tenant's secret).
+import { Hono } from "hono";
+import { FeedbackRequest, WebhookFeedback, type FeedbackAccepted } from "../../contract/api.ts";
+import { ApiError } from "../../contract/errors.ts";
+import { LIMITS } from "../../contract/limits.ts";
+import { decodeJsonBody } from "../../codecs/decode-body.ts";
+import { verifyWebhook } from "../../codecs/standard-webhooks.ts";
+import { parseRequest } from "../../services/parse-request.ts";
+import { submitFeedback } from "../../services/submit-feedback.ts";
+import { claimWebhookId, releaseWebhookId } from "../../services/webhook-replay.ts";
+import { requireScope } from "../authenticate.ts";
+import type { AppEnv } from "../app-env.ts";
+
+const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export const feedbackRoutes = new Hono<AppEnv>()
+  .post("/batches/:id/feedback", requireScope("feedback"), async (c) => {
+    const { value } = await decodeJsonBody(c.req.raw, LIMITS);
+    const body = parseRequest(FeedbackRequest, value);
+    const batchId = c.req.param("id");
+    const accepted = await submitFeedback(c.get("adapters"), c.get("principal").tenantId, batchId, {
+      ...body,
+      source: c.req.header("x-client") === "dashboard" ? "dashboard" : "api",
+      labelledAt: Date.now(),
+    });
+    return c.json({ batchId, accepted } satisfies FeedbackAccepted, 202);
+  })
+  .post("/webhooks/feedback", async (c) => {
+    const adapters = c.get("adapters");
+    const raw = await c.req.text();
+    if (raw.length > MAX_WEBHOOK_BYTES)
+      throw new ApiError("PAYLOAD_TOO_LARGE", `A webhook body is at most ${MAX_WEBHOOK_BYTES} bytes.`);
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(raw);
+    } catch {
+      throw new ApiError("MALFORMED_BODY", "The webhook body is not valid JSON.");
+    }
+    const tenantName = (envelope as { tenant?: unknown } | null)?.tenant;
+    const tenant = typeof tenantName === "string" ? await adapters.keys.findTenantByName(tenantName) : null;
+    // An unknown tenant looks exactly like a bad signature: nothing to learn by probing.
+    const verdict = tenant
+      ? await verifyWebhook(
+          tenant.webhookSecret,
+          {
+            id: c.req.header("webhook-id") ?? null,
+            timestamp: c.req.header("webhook-timestamp") ?? null,
+            signature: c.req.header("webhook-signature") ?? null,
+          },
+          raw,
+          Math.floor(Date.now() / 1000),
+        )
+      : ({ ok: false, reason: "signature" } as const);
+    if (!tenant || !verdict.ok) {
+      const why = verdict.ok ? "signature" : verdict.reason;
+      throw new ApiError(
+        "INVALID_SIGNATURE",
+        why === "timestamp"
+          ? "The webhook-timestamp is missing, malformed or more than five minutes from now."
+          : why === "missing-headers"
+            ? "Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)."
+            : "The webhook signature does not verify.",
+      );
+    }
+    const payload = parseRequest(WebhookFeedback, envelope);
+    const webhookId = c.req.header("webhook-id") ?? "";
+    if (!(await claimWebhookId(adapters, tenant.id, webhookId))) {
+      return c.json({ batchId: payload.data.batchId, accepted: 0, duplicate: true } satisfies FeedbackAccepted, 200);
+    }
+    try {
+      const accepted = await submitFeedback(adapters, tenant.id, payload.data.batchId, {
+        ...payload.data,
+        source: "webhook",
+        labelledAt: Number(c.req.header("webhook-timestamp")) * 1000,
+      });
+      return c.json({ batchId: payload.data.batchId, accepted } satisfies FeedbackAccepted, 202);
+    } catch (error) {
+      // Not processed, so a retry with the same id must be processed, not taken for a replay.
+      await releaseWebhookId(adapters, tenant.id, webhookId);
+      throw error;
+    }
+  });

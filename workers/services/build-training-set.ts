@@ -1,0 +1,84 @@
+// The training set of a retrain: the base dataset (R2) plus every feedback label joined to
+// the exact feature vector that was scored (D1), deduplicated by feature vector with the
+// latest label winning, then split into train and holdout by a hash of the features.
+import { sql } from "drizzle-orm";
+import { isHoldout, rowKey, type Dataset } from "../../model/index.ts";
+import type { Adapters } from "../adapters/index.ts";
+import { sha256Hex } from "../codecs/ids.ts";
+
+export interface TrainingSet {
+  train: Dataset;
+  holdout: Dataset;
+  /** 1 where the holdout row's label comes from the trusted base dataset. */
+  holdoutIsBase: Uint8Array;
+  stats: { baseRows: number; feedbackRows: number; relabelled: number; duplicates: number; skipped: number };
+  fingerprint: string;
+}
+
+interface Entry {
+  features: number[];
+  label: number;
+  fromBase: boolean;
+}
+
+const PAGE = 1000;
+
+export async function buildTrainingSet(adapters: Adapters, base: Dataset): Promise<TrainingSet> {
+  const d = base.featureNames.length;
+  const rows = new Map<string, Entry>();
+  const stats = { baseRows: base.y.length, feedbackRows: 0, relabelled: 0, duplicates: 0, skipped: 0 };
+  for (let i = 0; i < base.y.length; i++) {
+    const features = Array.from(base.x.subarray(i * d, i * d + d));
+    const key = rowKey(features);
+    if (rows.has(key)) stats.duplicates++;
+    rows.set(key, { features, label: base.y[i], fromBase: true });
+  }
+  // Oldest label first, so a later label for the same vector replaces an earlier one.
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await adapters.db.all<{ features: string; label: number }>(
+      sql`SELECT p.features AS features, f.label AS label FROM feedback f
+          JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
+          ORDER BY f.labelled_at, f.batch_id, f.row LIMIT ${PAGE} OFFSET ${offset}`,
+    );
+    for (const { features: text, label } of page) {
+      const features = JSON.parse(text) as number[];
+      if (features.length !== d) {
+        stats.skipped++;
+        continue;
+      }
+      stats.feedbackRows++;
+      const key = rowKey(features);
+      const previous = rows.get(key);
+      if (previous) {
+        if (previous.label !== label) stats.relabelled++;
+        else stats.duplicates++;
+      }
+      rows.set(key, { features, label, fromBase: previous?.fromBase === true && previous.label === label });
+    }
+    if (page.length < PAGE) break;
+  }
+
+  const train: Entry[] = [];
+  const holdout: Entry[] = [];
+  const ordered = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [key, entry] of ordered) (isHoldout(key) ? holdout : train).push(entry);
+  const fingerprint = await sha256Hex(ordered.map(([key, e]) => `${key}:${e.label}`).join("\n"));
+  return {
+    train: toDataset(base.featureNames, train),
+    holdout: toDataset(base.featureNames, holdout),
+    holdoutIsBase: Uint8Array.from(holdout, (e) => (e.fromBase ? 1 : 0)),
+    stats,
+    fingerprint,
+  };
+}
+
+function toDataset(featureNames: readonly string[], entries: Entry[]): Dataset {
+  const d = featureNames.length;
+  const x = new Float64Array(entries.length * d);
+  const y = new Uint8Array(entries.length);
+  entries.forEach((e, i) => {
+    x.set(e.features, i * d);
+    y[i] = e.label;
+  });
+  return { featureNames, x, y };
+}
