@@ -71,3 +71,11 @@ export function parseCsv(text: string, options: { label?: string } = {}): Datase
   }
   return { featureNames, x, y };
 }
+
+/** The CSV text of a dataset with the label column last; parseCsv reads it back unchanged. */
+export function formatCsv(data: Dataset, label = "class"): string {
+  const d = data.featureNames.length;
+  const lines = [[...data.featureNames, label].join(",")];
+  for (let i = 0; i < data.y.length; i++) lines.push([...data.x.subarray(i * d, i * d + d), data.y[i]].join(","));
+  return lines.join("\n") + "\n";
+}

@@ -6,7 +6,7 @@ export * from "./artifact-schema.ts";
 export { buildArtifact, computeChecksum, decodeArtifact, encodeArtifact, sealArtifact } from "./artifact.ts";
 export { crossValidate, evaluateModel, foldByModulo, splitFold } from "./cross-validate.ts";
 export type { CrossValidation, FoldOf, FoldResult } from "./cross-validate.ts";
-export { CSV_ERROR_CODES, CsvError, parseCsv } from "./csv.ts";
+export { CSV_ERROR_CODES, CsvError, formatCsv, parseCsv } from "./csv.ts";
 export type { CsvErrorCode } from "./csv.ts";
 export { checkDataset, countClasses, selectRows } from "./dataset.ts";
 export { DEMO_FEATURE_NAMES, generateDemoData } from "./demo-data.ts";

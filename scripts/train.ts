@@ -4,6 +4,10 @@
 //   node scripts/train.ts --data FILE.csv [--label class] [--C 1] [--loss squared-hinge|hinge]
 //     [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
 //     [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]
+//     [--publish [--activate] [--url http://127.0.0.1:8787] [--key KEY]]
+//
+// --publish sends the model (and the CSV, the base for retraining once it is active) to a
+// running system's registry as a candidate; --activate makes it the champion.
 //
 // Exit codes: 0 done, 1 the data or training failed, 2 bad flags or a missing file.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,16 +17,19 @@ import {
   crossValidate,
   CsvError,
   encodeArtifact,
+  formatCsv,
   LossSchema,
   parseCsv,
   trainSvm,
   VersionSchema,
 } from "../model/index.ts";
 import type { ClassWeight, CrossValidation, Metrics, TrainOptions } from "../model/index.ts";
+import { publishModel, resolveKey } from "./publish-model.ts";
 
 const USAGE = `usage: node scripts/train.ts --data FILE.csv [--label class] [--C 1] [--loss squared-hinge|hinge]
   [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
-  [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]`;
+  [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]
+  [--publish [--activate] [--url http://127.0.0.1:8787] [--key KEY]]`;
 
 class UsageError extends Error {}
 
@@ -34,6 +41,7 @@ type Settings = {
   version: string;
   parent: string | null;
   train: TrainOptions;
+  publish: { url: string; key: string | undefined; activate: boolean } | null;
 };
 
 function readSettings(args: string[]): Settings | null {
@@ -61,6 +69,10 @@ function readSettings(args: string[]): Settings | null {
       },
       parent: { type: "string" },
       out: { type: "string", default: "model.json" },
+      publish: { type: "boolean", default: false },
+      activate: { type: "boolean", default: false },
+      url: { type: "string", default: "http://127.0.0.1:8787" },
+      key: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -80,7 +92,9 @@ function readSettings(args: string[]): Settings | null {
       throw new UsageError(`${flag} must be 1–64 characters of A–Z a–z 0–9 . _ -, got "${id}"`);
     }
   }
+  if (values.activate && !values.publish) throw new UsageError("--activate goes with --publish");
   return {
+    publish: values.publish ? { url: values.url, key: values.key, activate: values.activate } : null,
     data: values.data,
     label: values.label,
     folds: readNumber("--folds", values.folds, { integer: true, atLeast: 2 }),
@@ -151,7 +165,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!existsSync(settings.data)) throw new UsageError(`no such file: ${settings.data}`);
-  const data = parseCsv(readFileSync(settings.data, "utf8"), { label: settings.label });
+  const csv = readFileSync(settings.data, "utf8");
+  const data = parseCsv(csv, { label: settings.label });
   const ones = data.y.reduce((sum, label) => sum + label, 0);
   console.log(
     `data    ${settings.data}: ${data.y.length} rows × ${data.featureNames.length} features (${data.featureNames.join(", ")})`,
@@ -180,8 +195,13 @@ async function main(): Promise<number> {
   });
   writeFileSync(settings.out, `${await encodeArtifact(artifact)}\n`);
   console.log(`\nwrote   ${settings.out}: version ${artifact.version}, ${artifact.checksum}`);
-  // --publish (a later issue) goes here: the sealed artifact is final at this point, so publishing
-  // means handing `artifact` to the registry client; nothing above needs to change.
+  if (settings.publish) {
+    const key = resolveKey(settings.publish.key);
+    // The registry reads datasets with the label column named "class".
+    const dataset = settings.label === "class" ? csv : formatCsv(data);
+    const published = await publishModel({ ...settings.publish, key, artifact, dataset });
+    console.log(`published ${published.version} to ${settings.publish.url}: ${published.status}`);
+  }
   return 0;
 }
 

@@ -65,3 +65,18 @@ describe("parseCsv", () => {
     });
   });
 });
+
+describe("formatCsv", () => {
+  it("writes a dataset that parseCsv reads back unchanged, with any number of features", async () => {
+    const { formatCsv, parseCsv: parse } = await import("../../model/index.ts");
+    const data = {
+      featureNames: ["a", "b", "c"],
+      x: Float64Array.from([1.5, -2, 3e-7, 0, 4, 5]),
+      y: Uint8Array.from([1, 0]),
+    };
+    const back = parse(formatCsv(data));
+    expect(back.featureNames).toEqual(["a", "b", "c"]);
+    expect(Array.from(back.x)).toEqual(Array.from(data.x));
+    expect(Array.from(back.y)).toEqual([1, 0]);
+  });
+});

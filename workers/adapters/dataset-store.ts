@@ -20,13 +20,3 @@ export function createDatasetStore(bucket: R2Bucket): DatasetStore {
     },
   };
 }
-
-/** The CSV text of a dataset, label column "class" last (what parseCsv reads back). */
-export function formatDatasetCsv(data: Dataset): string {
-  const d = data.featureNames.length;
-  const lines = [[...data.featureNames, "class"].join(",")];
-  for (let i = 0; i < data.y.length; i++) {
-    lines.push([...data.x.subarray(i * d, i * d + d), data.y[i]].join(","));
-  }
-  return lines.join("\n") + "\n";
-}

@@ -228,3 +228,14 @@ export const MetricsResponse = z
   })
   .meta({ id: "MetricsResponse" });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;
+
+export const PublishModelRequest = z
+  .object({
+    artifact: z.unknown().meta({ description: "A sealed model artifact (npm run train writes one)." }),
+    dataset: z
+      .string()
+      .optional()
+      .meta({ description: "The training CSV; becomes the base dataset when the model is activated." }),
+    activate: z.boolean().default(false),
+  })
+  .meta({ id: "PublishModelRequest" });

@@ -109,6 +109,15 @@ export const PATHS: PathDoc[] = [
   },
   {
     method: "post",
+    path: "/v1/models",
+    summary:
+      "Publish a model trained elsewhere (npm run train -- --publish), optionally with its dataset, optionally activating it",
+    scope: "admin",
+    request: { body: { content: { "application/json": { schema: api.PublishModelRequest } } } },
+    ok: { status: 201, description: "The registered model", schema: api.ModelSummary },
+  },
+  {
+    method: "post",
     path: "/v1/models/{version}/activate",
     summary: "Make a version the champion (promote or roll back); its artifact is verified first",
     scope: "admin",

@@ -20,7 +20,7 @@ import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { buildTrainingSet, type TrainingSet } from "./build-training-set.ts";
 import { registerModel } from "./register-model.ts";
-import { loadVersion } from "./serving-model.ts";
+import { loadVersion, refreshChampionSoon } from "./serving-model.ts";
 
 export interface RetrainRequest {
   trigger: "cron" | "api";
@@ -128,6 +128,8 @@ async function trainAndGate(
     fingerprint: set.fingerprint,
     gate,
   });
+  // This isolate serves the new champion at once; others re-read the pointer within seconds.
+  if (decision.promote) refreshChampionSoon();
   const status = decision.promote ? "promoted" : "rejected";
   const details = {
     ...set.stats,

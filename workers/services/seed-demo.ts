@@ -1,8 +1,7 @@
 // What `npm start` needs to be useful on a fresh clone: a base dataset, a champion model
 // trained on it, and a demo tenant. Idempotent: each part is created only when missing.
-import { buildArtifact, crossValidate, generateDemoData, trainSvm } from "../../model/index.ts";
+import { buildArtifact, crossValidate, formatCsv, generateDemoData, trainSvm } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
-import { formatDatasetCsv } from "../adapters/dataset-store.ts";
 import { sha256Hex } from "../codecs/ids.ts";
 import { registerModel } from "./register-model.ts";
 
@@ -15,7 +14,7 @@ export async function seedDemo(adapters: Adapters): Promise<{ modelVersion: stri
   if (champion) return { modelVersion: champion.version, created: false };
 
   const data = generateDemoData(DEMO_SEED);
-  const csv = formatDatasetCsv(data);
+  const csv = formatCsv(data);
   if (!(await adapters.datasets.readBase())) await adapters.datasets.writeBase(csv);
   const evaluation = crossValidate(data, { folds: 5 });
   const result = trainSvm(data);

@@ -1,7 +1,10 @@
 // The model registry: list and inspect versions (read), activate one to promote or roll
 // back, and retrain on demand (admin). GET /v1/metrics shows how models do live.
 import { Hono } from "hono";
-import { RetrainRequest, type RetrainResponse } from "../../contract/api.ts";
+import { PublishModelRequest, RetrainRequest, type RetrainResponse } from "../../contract/api.ts";
+import { LIMITS } from "../../contract/limits.ts";
+import { decodeJsonBody } from "../../codecs/decode-body.ts";
+import { publishModel } from "../../services/publish-model.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { auditLog } from "../../db/schema.ts";
 import { parseRequest } from "../../services/parse-request.ts";
@@ -17,6 +20,13 @@ export const modelRoutes = new Hono<AppEnv>()
     const models = await c.get("adapters").models.listModels(200);
     return c.json({ models: models.map(toModelSummary) });
   })
+  .post("/models", requireScope("admin"), async (c) => {
+    const { value } = await decodeJsonBody(c.req.raw, LIMITS);
+    const body = parseRequest(PublishModelRequest, value);
+    const record = await publishModel(c.get("adapters"), body, `key:${c.get("principal").keyId}`);
+    if (body.activate) refreshChampionSoon();
+    return c.json(toModelSummary(record), 201);
+  })
   .post("/models/retrain", requireScope("admin"), async (c) => {
     const text = await c.req.text();
     let body: unknown = {};
@@ -30,7 +40,6 @@ export const modelRoutes = new Hono<AppEnv>()
     const { force } = parseRequest(RetrainRequest, body);
     const outcome = await retrainModel(c.get("adapters"), c.env, { trigger: "api", force });
     if (outcome.status === "busy") throw new ApiError("RETRAIN_IN_PROGRESS", "Another retraining run is in progress.");
-    if (outcome.status === "promoted") refreshChampionSoon();
     const { status, ...rest } = outcome;
     return c.json({ ...rest, status } satisfies RetrainResponse);
   })
