@@ -3,7 +3,8 @@
 import { getPlatformProxy } from "wrangler";
 import { createAdapters, type Adapters } from "../workers/adapters/index.ts";
 
-export const STATE_DIR = ".wrangler/state";
+/** Where local state lives; tests point it at a temporary folder (the same --persist-to as wrangler dev). */
+export const STATE_DIR = process.env.EDGE_SVM_STATE_DIR ?? ".wrangler/state";
 
 export async function withLocalAdapters<T>(work: (adapters: Adapters) => Promise<T>): Promise<T> {
   const proxy = await getPlatformProxy<Env>({ configPath: "wrangler.toml", persist: { path: `${STATE_DIR}/v3` } });

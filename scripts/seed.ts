@@ -1,5 +1,6 @@
 // `npm start` runs this after the migrations: seeds a working system and prints how to use it.
-// The local admin key is kept in .wrangler/state/dev-admin-key so every start can show it.
+// The local admin key is kept in <state>/dev-admin-key so every start can show it
+// (<state> is .wrangler/state, or EDGE_SVM_STATE_DIR).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { DEMO_TENANT, seedDemo } from "../workers/services/seed-demo.ts";
 import { STATE_DIR, withLocalAdapters } from "./local-platform.ts";

@@ -18,20 +18,24 @@ import {
   CsvError,
   encodeArtifact,
   formatCsv,
+  generateDemoData,
   LossSchema,
   parseCsv,
   trainSvm,
   VersionSchema,
 } from "../model/index.ts";
 import type { ClassWeight, CrossValidation, Metrics, TrainOptions } from "../model/index.ts";
+import { DEMO_SEED } from "../workers/services/seed-demo.ts";
 import { publishModel, resolveKey } from "./publish-model.ts";
 
-const USAGE = `usage: node scripts/train.ts --data FILE.csv [--label class] [--C 1] [--loss squared-hinge|hinge]
+const USAGE = `usage: npm run train -- (--data FILE.csv | --demo) [--label class] [--C 1] [--loss squared-hinge|hinge]
   [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
   [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]
   [--publish [--activate] [--url http://127.0.0.1:8787] [--key KEY]]`;
 
 class UsageError extends Error {}
+
+const DEMO = "(seeded demo data)";
 
 type Settings = {
   data: string;
@@ -51,6 +55,7 @@ function readSettings(args: string[]): Settings | null {
     allowPositionals: false,
     options: {
       data: { type: "string" },
+      demo: { type: "boolean", default: false },
       label: { type: "string", default: "class" },
       C: { type: "string", default: "1" },
       loss: { type: "string", default: "squared-hinge" },
@@ -77,7 +82,8 @@ function readSettings(args: string[]): Settings | null {
     },
   });
   if (values.help) return null;
-  if (values.data === undefined) throw new UsageError("--data FILE.csv is required");
+  if (values.demo && values.data !== undefined) throw new UsageError("give --data FILE.csv or --demo, not both");
+  if (values.data === undefined && !values.demo) throw new UsageError("--data FILE.csv (or --demo) is required");
   const loss = LossSchema.safeParse(values.loss);
   if (!loss.success) throw new UsageError(`--loss must be ${LossSchema.options.join(" or ")}, got "${values.loss}"`);
   const solver = values.solver;
@@ -95,7 +101,7 @@ function readSettings(args: string[]): Settings | null {
   if (values.activate && !values.publish) throw new UsageError("--activate goes with --publish");
   return {
     publish: values.publish ? { url: values.url, key: values.key, activate: values.activate } : null,
-    data: values.data,
+    data: values.data ?? DEMO,
     label: values.label,
     folds: readNumber("--folds", values.folds, { integer: true, atLeast: 2 }),
     out: values.out,
@@ -164,8 +170,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!existsSync(settings.data)) throw new UsageError(`no such file: ${settings.data}`);
-  const csv = readFileSync(settings.data, "utf8");
+  if (settings.data !== DEMO && !existsSync(settings.data)) throw new UsageError(`no such file: ${settings.data}`);
+  // --demo: the same seeded demo data that `npm start` trains its first model on.
+  const csv = settings.data === DEMO ? formatCsv(generateDemoData(DEMO_SEED)) : readFileSync(settings.data, "utf8");
   const data = parseCsv(csv, { label: settings.label });
   const ones = data.y.reduce((sum, label) => sum + label, 0);
   console.log(

@@ -82,17 +82,16 @@ export function createKeyStore(db: Database): KeyStore {
 
     async createKey(tenantName, scopes, label) {
       const tenant = await this.ensureTenant(tenantName);
-      const id = newId("key");
-      const secret = randomToken(32);
+      const minted = await mintKey();
       await db.insert(apiKeys).values({
-        id,
+        id: minted.id,
         tenantId: tenant.id,
-        secretHash: await sha256Hex(secret),
+        secretHash: minted.secretHash,
         scopes: scopes.join(","),
         label: label ?? null,
         createdAt: Date.now(),
       });
-      return { id, key: `esk_${id}_${secret}` };
+      return { id: minted.id, key: minted.key };
     },
 
     async listKeys() {
@@ -120,6 +119,13 @@ export function createKeyStore(db: Database): KeyStore {
       return result.length > 0;
     },
   };
+}
+
+/** A new key: the full key is shown once; only the hash of its secret is ever stored. */
+export async function mintKey(): Promise<{ id: string; key: string; secretHash: string }> {
+  const id = newId("key");
+  const secret = randomToken(32);
+  return { id, key: `esk_${id}_${secret}`, secretHash: await sha256Hex(secret) };
 }
 
 export function parseScopes(text: string): Scope[] {

@@ -1,0 +1,92 @@
+// The command-line tools, run the way a user runs them (Node 22 from node_modules).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeArtifact } from "../../model/index.ts";
+
+const BANKNOTES = join(import.meta.dirname, "../../../shared/data/bank_data.csv");
+const quiet = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    env: { ...process.env, ...quiet, ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe("npm run train", () => {
+  const dir = mkdtempSync(join(tmpdir(), "edge-svm-train-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(!existsSync(BANKNOTES))(
+    "prints 5-fold metrics for the banknote CSV and writes an artifact that decodes",
+    async () => {
+      const out = join(dir, "model.json");
+      const { code, out: stdout } = run(["scripts/train.ts", "--data", BANKNOTES, "--out", out, "--version", "bank-1"]);
+      expect(code).toBe(0);
+      const mean = /^mean\s+([\d.]+)/m.exec(stdout);
+      expect(Number(mean?.[1])).toBeGreaterThanOrEqual(0.99);
+      const artifact = await decodeArtifact(readFileSync(out, "utf8"));
+      expect(artifact).toMatchObject({
+        version: "bank-1",
+        featureNames: ["variance", "skewness", "curtosis", "entropy"],
+      });
+      expect(artifact.training.rows).toBe(1372);
+    },
+  );
+
+  it.each([
+    ["a missing file", ["--data", "no-such.csv"], /no such file/],
+    ["no data at all", [], /--data FILE\.csv \(or --demo\) is required/],
+    ["an unknown loss", ["--demo", "--loss", "log"], /--loss must be/],
+    ["--activate without --publish", ["--demo", "--activate"], /--activate goes with --publish/],
+  ])("exits 2 with a usage message for %s", (_name, args, message) => {
+    const { code, err } = run(["scripts/train.ts", ...args, "--out", join(dir, "x.json")]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+});
+
+describe("npm run seed and npm run keys on local state", () => {
+  const state = mkdtempSync(join(tmpdir(), "edge-svm-state-"));
+  const env = { EDGE_SVM_STATE_DIR: state };
+  const wrangler = (args: string[]) => run(["node_modules/wrangler/bin/wrangler.js", ...args]);
+
+  beforeAll(() => {
+    const migrated = wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+    expect(migrated.code, migrated.err).toBe(0);
+  }, 60_000);
+  afterAll(() => rmSync(state, { recursive: true, force: true }));
+
+  it("seeds a model and an admin key once; a second run reuses both and adds nothing", () => {
+    const first = run(["scripts/seed.ts"], env);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toMatch(/model:\s+seed-1 \(trained just now/);
+    const key = readFileSync(join(state, "dev-admin-key"), "utf8").trim();
+    expect(key).toMatch(/^esk_key_/);
+    const second = run(["scripts/seed.ts"], env);
+    expect(second.code, second.err).toBe(0);
+    expect(second.out).toMatch(/model:\s+seed-1\n/);
+    expect(second.out).toContain(key);
+    const list = run(["scripts/keys.ts", "list"], env);
+    expect(list.out.trim().split("\n")).toHaveLength(1);
+  }, 60_000);
+
+  it("creates a key printed alone on the last line, lists it, and revokes it", () => {
+    const created = run(["scripts/keys.ts", "create", "--tenant", "acme", "--scopes", "ingest,read"], env);
+    expect(created.code, created.err).toBe(0);
+    const lastLine = created.out.trim().split("\n").at(-1) ?? "";
+    expect(lastLine).toMatch(/^esk_key_[a-z0-9]+_[A-Za-z0-9_-]{43}$/);
+    const id = lastLine.split("_").slice(1, 3).join("_");
+    expect(run(["scripts/keys.ts", "list"], env).out).toMatch(new RegExp(`${id}\\s+active\\s+acme\\s+ingest,read`));
+    expect(run(["scripts/keys.ts", "revoke", id], env).code).toBe(0);
+    expect(run(["scripts/keys.ts", "list"], env).out).toMatch(new RegExp(`${id}\\s+revoked`));
+    const bad = run(["scripts/keys.ts", "create", "--tenant", "acme", "--scopes", "root"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown scope\(s\): root/);
+  }, 60_000);
+});
