@@ -53,6 +53,14 @@ export interface BatchStore {
   readFeatures(batchId: string): Promise<Map<number, number[]>>;
 }
 
+const PREDICTION_COLUMNS = {
+  row: predictions.row,
+  clientId: predictions.clientId,
+  label: predictions.label,
+  margin: predictions.margin,
+  modelVersion: predictions.modelVersion,
+};
+
 export function createBatchStore(db: Database, d1: D1Database): BatchStore {
   const findById = async (id: string) =>
     (await db.select().from(batches).where(eq(batches.id, id)).limit(1))[0] ?? null;
@@ -146,13 +154,7 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
 
     async readPredictions(batchId) {
       return db
-        .select({
-          row: predictions.row,
-          clientId: predictions.clientId,
-          label: predictions.label,
-          margin: predictions.margin,
-          modelVersion: predictions.modelVersion,
-        })
+        .select(PREDICTION_COLUMNS)
         .from(predictions)
         .where(eq(predictions.batchId, batchId))
         .orderBy(asc(predictions.row));
@@ -161,11 +163,7 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
     async readExportPage(batchId, afterRow, limit) {
       return db
         .select({
-          row: predictions.row,
-          clientId: predictions.clientId,
-          label: predictions.label,
-          margin: predictions.margin,
-          modelVersion: predictions.modelVersion,
+          ...PREDICTION_COLUMNS,
           features: predictions.features,
           feedbackLabel: feedback.label,
           feedbackSource: feedback.source,
