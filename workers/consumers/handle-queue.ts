@@ -11,21 +11,35 @@ import { failDeadLetter } from "../services/fail-dead-letter.ts";
 import { deliverCallback } from "../services/deliver-callback.ts";
 import { recordFeedback } from "../services/record-feedback.ts";
 
-interface Route<S extends z.ZodType> {
-  schema: S;
-  handle: (adapters: Adapters, body: z.infer<S>) => Promise<unknown>;
-  deadLetters: keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ">;
+type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ">;
+
+/** A consumer: parse a message body, or hand it to the dead-letter queue; then do the work. */
+interface Route {
+  deadLetters: DeadLetterQueue;
+  run(adapters: Adapters, body: unknown): { ok: true; work: Promise<unknown> } | { ok: false; issue: string };
 }
 
-const ROUTES: Record<string, Route<z.ZodType>> = {
-  "score-jobs": { schema: ScoreJob, handle: scoreChunk, deadLetters: "SCORE_DLQ" } as Route<typeof ScoreJob>,
-  "feedback-events": { schema: FeedbackEvent, handle: recordFeedback, deadLetters: "FEEDBACK_DLQ" } as Route<
-    typeof FeedbackEvent
-  >,
-  "callback-deliveries": { schema: CallbackJob, handle: deliverCallback, deadLetters: "CALLBACK_DLQ" } as Route<
-    typeof CallbackJob
-  >,
-} as Record<string, Route<z.ZodType>>;
+function route<S extends z.ZodType>(
+  schema: S,
+  handle: (adapters: Adapters, body: z.infer<S>) => Promise<unknown>,
+  deadLetters: DeadLetterQueue,
+): Route {
+  return {
+    deadLetters,
+    run(adapters, body) {
+      const parsed = schema.safeParse(body);
+      return parsed.success
+        ? { ok: true, work: handle(adapters, parsed.data) }
+        : { ok: false, issue: parsed.error.issues[0]?.message ?? "invalid message" };
+    },
+  };
+}
+
+const ROUTES: Record<string, Route> = {
+  "score-jobs": route(ScoreJob, scoreChunk, "SCORE_DLQ"),
+  "feedback-events": route(FeedbackEvent, recordFeedback, "FEEDBACK_DLQ"),
+  "callback-deliveries": route(CallbackJob, deliverCallback, "CALLBACK_DLQ"),
+};
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const adapters = createAdapters(env);
@@ -42,21 +56,16 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   await Promise.all(batch.messages.map((message) => handleMessage(adapters, env, route, message)));
 }
 
-async function handleMessage(
-  adapters: Adapters,
-  env: Env,
-  route: Route<z.ZodType>,
-  message: Message<unknown>,
-): Promise<void> {
-  const parsed = route.schema.safeParse(message.body);
-  if (!parsed.success) {
-    console.error(`poison message ${message.id}: ${parsed.error.issues[0]?.message}; dead-lettered`);
-    await env[route.deadLetters].send(message.body, { contentType: "json" });
-    message.ack();
-    return;
-  }
+async function handleMessage(adapters: Adapters, env: Env, route: Route, message: Message<unknown>): Promise<void> {
   try {
-    await route.handle(adapters, parsed.data);
+    const attempt = route.run(adapters, message.body);
+    if (!attempt.ok) {
+      console.error(`poison message ${message.id}: ${attempt.issue}; dead-lettered`);
+      await env[route.deadLetters].send(message.body, { contentType: "json" });
+      message.ack();
+      return;
+    }
+    await attempt.work;
     message.ack();
   } catch (error) {
     const delaySeconds = backoffSeconds(message.attempts);
