@@ -102,3 +102,15 @@ describe("the walking skeleton", () => {
     expect(await missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 });
+
+describe("GET /v1/me", () => {
+  it("tells a key's tenant, id and scopes, and refuses a missing key", async () => {
+    const { key, tenant } = await createTenantKey(["read", "feedback"]);
+    const response = await api("/v1/me", { key });
+    expect(response.status).toBe(200);
+    const body = await response.json<{ tenant: string; keyId: string; scopes: string[] }>();
+    expect(body).toMatchObject({ tenant, scopes: ["read", "feedback"] });
+    expect(key).toContain(body.keyId);
+    expect((await api("/v1/me")).status).toBe(401);
+  });
+});

@@ -239,3 +239,12 @@ export const PublishModelRequest = z
     activate: z.boolean().default(false),
   })
   .meta({ id: "PublishModelRequest" });
+
+export const Me = z
+  .object({
+    tenant: z.string(),
+    keyId: z.string(),
+    scopes: z.array(z.enum(["ingest", "read", "feedback", "admin"])),
+  })
+  .meta({ id: "Me" });
+export type Me = z.infer<typeof Me>;

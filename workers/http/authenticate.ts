@@ -8,14 +8,15 @@ import type { AppEnv } from "./app-env.ts";
 const CACHE_MS = 10_000;
 const cache = new Map<string, { principal: Principal; until: number }>();
 
-export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+/** Any valid key (e.g. GET /v1/me), or one that carries `scope`. */
+export function requireScope(scope: Scope | null): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError("UNAUTHORIZED", "Send an API key as 'Authorization: Bearer <key>'.");
     const principal = await verify(match[1], c.get("adapters"));
     if (!principal) throw new ApiError("UNAUTHORIZED", "The API key is unknown or revoked.");
-    if (!principal.scopes.includes(scope)) {
+    if (scope !== null && !principal.scopes.includes(scope)) {
       throw new ApiError("FORBIDDEN", `This API key lacks the "${scope}" scope.`);
     }
     c.set("principal", principal);

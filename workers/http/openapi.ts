@@ -22,6 +22,14 @@ export const PATHS: PathDoc[] = [
     ok: { status: 200, description: "The Worker is up", schema: api.Health },
   },
   {
+    method: "get",
+    path: "/v1/me",
+    summary: "The tenant, id and scopes of the calling API key",
+    scope: null,
+    description: "Needs any valid key.",
+    ok: { status: 200, description: "The key's identity", schema: api.Me },
+  },
+  {
     method: "post",
     path: "/v1/batches",
     summary: "Submit a batch of feature rows for scoring (gzip, deflate or plain JSON)",
