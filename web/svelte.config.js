@@ -7,5 +7,11 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ pages: "build", assets: "build", fallback: "index.html", strict: true }),
+    alias: {
+      // Types of the public /v1 contract (import type only: no server code in the bundle).
+      $contract: "../workers/contract",
+      // The pure demo-data generator, for the "random sample" option of a new batch.
+      $model: "../model",
+    },
   },
 };

@@ -1,0 +1,234 @@
+// The dashboard in a real Chromium against the real Worker (wrangler dev, seeded like `npm start`):
+// sign in, submit a demo batch, read its predictions, correct two rows, retrain, see the new
+// champion, compare versions, and a narrow screen. Screenshots of every page go to
+// test-results/screenshots/. Needs the dashboard built into web/build (`npm test` does that).
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDemoData } from "../../model/demo-data.ts";
+import { startLocalWorker, type LocalWorker } from "./local-worker.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOTS = "test-results/screenshots";
+const SEED = 4242;
+const ROWS = 10;
+
+describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
+  let worker: LocalWorker;
+  let context: BrowserContext;
+  let page: Page;
+  let batchUrl = "";
+  const problems: string[] = [];
+
+  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const nav = (name: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+  const api = (path: string) =>
+    fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${worker.adminKey}` } }).then(
+      (response) => response.json() as Promise<Record<string, unknown>>,
+    );
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    if (!existsSync("web/build/index.html")) throw new Error("build the dashboard first: npm run build:web");
+    worker = await startLocalWorker({ reader: ["read"] });
+    context = await chromium.launchPersistentContext(join(worker.dir, "chromium"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // Everything here answers in well under a second; fail fast rather than at Playwright's 30 s.
+    page.setDefaultTimeout(10_000);
+    page.on("console", (message) => {
+      if (message.type() === "error") {
+        problems.push(`console: ${message.text()} (${message.location().url})`);
+      }
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await worker?.stop();
+  });
+
+  it("sends a visitor without a key to sign in, and shows the overview after", async () => {
+    await page.goto(`${worker.url}/`, { waitUntil: "load" });
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    await expect(page.getByRole("heading", { name: "Sign in" }).isVisible()).resolves.toBe(true);
+    await shoot("sign-in");
+
+    await page.getByLabel("API key").fill("not-a-key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("not an edge-svm API key").waitFor();
+
+    await page.getByLabel("API key").fill(worker.adminKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("banner").getByText("Tenant demo").waitFor();
+    const scopes = await page.getByRole("list", { name: "Scopes of this key" }).getByRole("listitem").allTextContents();
+    expect(scopes.sort()).toEqual(["admin", "feedback", "ingest", "read"]);
+
+    const activeModel = page.getByRole("region", { name: "Active model" });
+    await activeModel.getByText("seed-1").waitFor();
+    await page.getByText("Accuracy per model version").waitFor();
+    await shoot("overview");
+  });
+
+  it("submits a random demo sample of 10 rows and follows it to completion", async () => {
+    await nav("Batches").click();
+    await page.getByRole("heading", { name: "New batch" }).waitFor();
+    expect(await page.getByLabel("Random demo sample").isChecked()).toBe(true);
+
+    // Pasted rows and CSV files are read against the model's features before anything is sent.
+    await page.getByRole("radio", { name: "Paste rows" }).check();
+    await page
+      .getByLabel("Rows", { exact: true })
+      .fill("id,entropy,variance,skewness,curtosis,class\na,1,2,3,4,0\nb,5,6,7,8,1");
+    await page.getByText("Ready: 2 rows of 4 features (ignored columns: class)").waitFor();
+    await page.getByLabel("Rows", { exact: true }).fill("1,2,3,4\n5,x,7,8");
+    await page.getByRole("alert").getByText('Line 2: "x" in skewness is not a number.').waitFor();
+    expect(await page.getByRole("button", { name: "Score rows" }).isDisabled()).toBe(true);
+    await page.getByRole("radio", { name: "CSV file" }).check();
+    await page.getByLabel("Choose a CSV file").setInputFiles({
+      name: "rows.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("variance,skewness,curtosis,entropy\n1,2,3,4\n5,6,7,8\n9,10,11,12\n"),
+    });
+    await page.getByText("Ready: 3 rows of 4 features (from rows.csv).").waitFor();
+
+    await page.getByRole("radio", { name: "Random demo sample" }).check();
+    await page.getByLabel(String(ROWS), { exact: true }).check();
+    await page.getByLabel("Seed").fill(String(SEED));
+    await page.getByRole("button", { name: `Score ${ROWS} rows` }).click();
+    await page.getByText(`all ${ROWS} rows scored`).waitFor();
+    expect(await page.locator("progress#batch-progress").getAttribute("value")).toBe(String(ROWS));
+    await page.getByRole("table", { name: "Batches, newest first" }).getByRole("link").first().waitFor();
+    await shoot("batches");
+  });
+
+  it("shows each prediction with its margin, model version and contributions, and saves two corrections", async () => {
+    await page.getByRole("link", { name: "See the predictions" }).click();
+    await page.getByRole("heading", { name: /^Batch bat_/ }).waitFor();
+    batchUrl = page.url();
+    const rows = page.locator("table.predictions tbody tr");
+    await expect.poll(() => rows.count()).toBe(ROWS);
+    const models = await page.locator('table.predictions tbody td[data-label="Model"]').allTextContents();
+    expect(new Set(models.map((m) => m.trim()))).toEqual(new Set(["seed-1"]));
+    await page.getByRole("columnheader", { name: "contribution of variance" }).waitFor();
+
+    // Correct two rows with their true classes, preferring rows the model got wrong.
+    const truth = Array.from(generateDemoData({ rows: ROWS, seed: SEED }).y);
+    const predicted = (await page.locator('table.predictions tbody td[data-label="Prediction"]').allTextContents()).map(
+      (text) => Number(text.trim()),
+    );
+    const order = truth
+      .map((_, i) => i)
+      .sort((a, b) => Number(predicted[b] !== truth[b]) - Number(predicted[a] !== truth[a]));
+    const chosen = order.slice(0, 2);
+    for (const row of chosen) {
+      await page.getByLabel(`True label of row ${row}`).selectOption(String(truth[row]));
+    }
+    await page.getByRole("button", { name: "Save 2 labels" }).click();
+    await page.getByText("Saved 2 labels").waitFor();
+    await shoot("batch-detail");
+
+    // Feedback travels through a queue; it is in D1 (and counted) moments later.
+    await expect
+      .poll(async () => ((await api("/v1/metrics")).volume as { feedback24h: number }).feedback24h, { timeout: 10_000 })
+      .toBe(2);
+  });
+
+  it("retrains on demand and marks the promoted version as the champion", async () => {
+    await nav("Models").click();
+    await page.getByRole("heading", { name: "Versions", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Retrain now" }).click();
+    await page.getByText("Promoted v2").waitFor({ timeout: 60_000 });
+    const v2 = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: /^v2\b/ }) });
+    await v2.getByText("champion", { exact: true }).waitFor();
+    await shoot("models");
+
+    // Rolling back asks first; the dialog works from the keyboard and Escape cancels it.
+    const rollBack = page.getByRole("button", { name: "Roll back to seed-1" });
+    await rollBack.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Roll back to seed-1?" });
+    await dialog.waitFor();
+    await shoot("models-roll-back");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    await v2.getByText("champion", { exact: true }).waitFor();
+  });
+
+  it("compares two versions", async () => {
+    await page.getByRole("button", { name: "Compare" }).click();
+    await page.getByRole("heading", { name: "seed-1 → v2" }).waitFor();
+    await page.getByRole("rowheader", { name: "Accuracy", exact: true }).waitFor();
+    await shoot("compare");
+  });
+
+  it("stays readable on a narrow screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, url] of [
+      ["narrow-overview", `${worker.url}/`],
+      ["narrow-batch-detail", batchUrl],
+      ["narrow-models", `${worker.url}/models`],
+    ] as const) {
+      await page.goto(url, { waitUntil: "load" });
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      await page.waitForLoadState("load");
+      // Browser-side expressions as strings: this file is type-checked without the DOM library.
+      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+      expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+      await shoot(name);
+    }
+  });
+
+  it("signs out and forgets the key", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await nav("Overview").click();
+    await page.getByRole("region", { name: "Active model" }).getByText("v2").waitFor();
+    await shoot("overview-after-retrain");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.goto(`${worker.url}/models`, { waitUntil: "load" });
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    const stored = await page.evaluate<(string | null)[]>(
+      '[sessionStorage, localStorage].map((storage) => storage.getItem("edge-svm.session"))',
+    );
+    expect(stored).toEqual([null, null]);
+  });
+
+  it("tells a key without the needed scopes what it cannot do, instead of failing", async () => {
+    // Signed out on /models, so signing in returns there.
+    await page.getByLabel("API key").fill(worker.keys.reader);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Models", exact: true }).waitFor();
+    const scopes = page.getByRole("list", { name: "Scopes of this key" }).getByRole("listitem");
+    expect(await scopes.allTextContents()).toEqual(["read"]);
+    await page.getByText("Retraining needs the admin scope").waitFor();
+    expect(await page.getByRole("button", { name: "Roll back to seed-1" }).isDisabled()).toBe(true);
+    await shoot("models-read-only-key");
+
+    await nav("Batches").click();
+    await page.getByText("This key cannot submit batches").waitFor();
+    await page.goto(batchUrl, { waitUntil: "load" });
+    await page.getByText("This key cannot send labels").waitFor();
+    expect(await page.getByLabel("True label of row 0").isDisabled()).toBe(true);
+  });
+
+  it("logs no errors in the browser console", () => {
+    expect(problems).toEqual([]);
+  });
+});

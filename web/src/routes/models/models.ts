@@ -1,0 +1,40 @@
+// Wording and ordering for the models pages, kept out of the markup.
+import type { ModelSummary, RetrainResponse } from "$contract/api.ts";
+
+/** Newest first: the version people look for after a retrain is at the top. */
+export function newestFirst(models: ModelSummary[]): ModelSummary[] {
+  return [...models].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/**
+ * The versions a comparison starts from: the champion and the newest other version, older
+ * first, so the "change" column reads as what the newer one did.
+ */
+export function defaultPair(models: ModelSummary[]): [string | undefined, string | undefined] {
+  const newest = newestFirst(models);
+  const champion = newest.find((model) => model.champion) ?? newest[0];
+  const other = newest.find((model) => model !== champion) ?? champion;
+  const pair = [champion, other].filter((model) => model !== undefined);
+  pair.sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
+  return [pair[0]?.version, pair[1]?.version];
+}
+
+/** "Roll back" when the version is older than the champion, "Activate" otherwise. */
+export function activateVerb(model: ModelSummary, champion: ModelSummary | null): string {
+  return champion && Date.parse(model.createdAt) < Date.parse(champion.createdAt) ? "Roll back to" : "Activate";
+}
+
+export function describeRetrain(result: RetrainResponse): { tone: "ok" | "warn" | "bad" | ""; text: string } {
+  const version = result.challengerVersion ?? "the challenger";
+  const why = result.reason ? ` Gate: ${result.reason}.` : "";
+  switch (result.status) {
+    case "promoted":
+      return { tone: "ok", text: `Promoted ${version}, which is the champion now.${why}` };
+    case "rejected":
+      return { tone: "warn", text: `Trained ${version}, but it was not promoted; the champion stays.${why}` };
+    case "skipped":
+      return { tone: "", text: `Nothing was trained: ${result.reason ?? "no reason given"}.` };
+    case "failed":
+      return { tone: "bad", text: `Retraining failed: ${result.reason ?? "no reason given"}.` };
+  }
+}
