@@ -7,7 +7,11 @@ export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
   // Shared secret for Standard Webhooks: verifies feedback webhooks and signs result callbacks.
+  // Encrypted at rest (AES-GCM with the WEBHOOK_SECRETS_KEY Worker secret; see codecs/secret-box.ts).
   webhookSecret: text("webhook_secret").notNull(),
+  // After a rotation the previous secret stays valid until this time, so senders can switch over.
+  webhookSecretPrevious: text("webhook_secret_previous"),
+  webhookSecretPreviousUntil: integer("webhook_secret_previous_until"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -43,6 +47,10 @@ export const batches = sqliteTable(
     idempotencyKey: text("idempotency_key"),
     bodyHash: text("body_hash").notNull(),
     callbackUrl: text("callback_url"),
+    // The outcome of the signed result callback, when one was asked for.
+    callbackStatus: text("callback_status", { enum: ["pending", "delivered", "failed"] }),
+    callbackAttempts: integer("callback_attempts").notNull().default(0),
+    callbackError: text("callback_error"),
     source: text("source").notNull().default("api"),
     error: text("error"),
     createdAt: integer("created_at").notNull(),
@@ -51,6 +59,8 @@ export const batches = sqliteTable(
   (t) => [
     uniqueIndex("batches_idempotency").on(t.tenantId, t.idempotencyKey),
     index("batches_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    // The stuck-batch sweeper looks for old pending batches.
+    index("batches_status_created").on(t.status, t.createdAt),
   ],
 );
 
@@ -111,7 +121,7 @@ export const webhookDeliveries = sqliteTable(
     webhookId: text("webhook_id").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.webhookId] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.webhookId] }), index("webhook_deliveries_received").on(t.receivedAt)],
 );
 
 export const models = sqliteTable(
