@@ -1,20 +1,17 @@
 // Shared inputs for the model tests: the real banknote data and scikit-learn's reference figures,
-// read from the shared folder beside the project (never copied into it).
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// vendored in test/fixtures (provenance and licence in its README).
+import { readFileSync } from "node:fs";
 import { parseCsv } from "../../model/index.ts";
 import type { Dataset } from "../../model/index.ts";
 
-const SHARED = new URL("../../../shared/", import.meta.url);
+const FIXTURES = new URL("../fixtures/", import.meta.url);
 
-function readShared(relative: string): string {
-  const path = fileURLToPath(new URL(relative, SHARED));
-  if (!existsSync(path)) throw new Error(`${path} is missing: the acceptance tests read the shared banknote data`);
-  return readFileSync(path, "utf8");
+function readFixture(name: string): string {
+  return readFileSync(new URL(name, FIXTURES), "utf8");
 }
 
 export function loadBanknote(): Dataset {
-  return parseCsv(readShared("data/bank_data.csv"));
+  return parseCsv(readFixture("bank_data.csv"));
 }
 
 type SklearnModel = {
@@ -25,7 +22,7 @@ type SklearnModel = {
 };
 
 export function loadSklearnReference(): Record<string, SklearnModel> {
-  return (JSON.parse(readShared("reference/sklearn-banknote.json")) as { models: Record<string, SklearnModel> }).models;
+  return (JSON.parse(readFixture("sklearn-banknote.json")) as { models: Record<string, SklearnModel> }).models;
 }
 
 /** A Dataset from plain rows, for hand-made examples. */

@@ -1,12 +1,12 @@
 // The command-line tools, run the way a user runs them (Node 22 from node_modules).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeArtifact } from "../../model/index.ts";
 
-const BANKNOTES = join(import.meta.dirname, "../../../shared/data/bank_data.csv");
+const BANKNOTES = join(import.meta.dirname, "../fixtures/bank_data.csv");
 const quiet = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -22,22 +22,19 @@ describe("npm run train", () => {
   const dir = mkdtempSync(join(tmpdir(), "edge-svm-train-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.skipIf(!existsSync(BANKNOTES))(
-    "prints 5-fold metrics for the banknote CSV and writes an artifact that decodes",
-    async () => {
-      const out = join(dir, "model.json");
-      const { code, out: stdout } = run(["scripts/train.ts", "--data", BANKNOTES, "--out", out, "--version", "bank-1"]);
-      expect(code).toBe(0);
-      const mean = /^mean\s+([\d.]+)/m.exec(stdout);
-      expect(Number(mean?.[1])).toBeGreaterThanOrEqual(0.99);
-      const artifact = await decodeArtifact(readFileSync(out, "utf8"));
-      expect(artifact).toMatchObject({
-        version: "bank-1",
-        featureNames: ["variance", "skewness", "curtosis", "entropy"],
-      });
-      expect(artifact.training.rows).toBe(1372);
-    },
-  );
+  it("prints 5-fold metrics for the banknote CSV and writes an artifact that decodes", async () => {
+    const out = join(dir, "model.json");
+    const { code, out: stdout } = run(["scripts/train.ts", "--data", BANKNOTES, "--out", out, "--version", "bank-1"]);
+    expect(code).toBe(0);
+    const mean = /^mean\s+([\d.]+)/m.exec(stdout);
+    expect(Number(mean?.[1])).toBeGreaterThanOrEqual(0.99);
+    const artifact = await decodeArtifact(readFileSync(out, "utf8"));
+    expect(artifact).toMatchObject({
+      version: "bank-1",
+      featureNames: ["variance", "skewness", "curtosis", "entropy"],
+    });
+    expect(artifact.training.rows).toBe(1372);
+  });
 
   it.each([
     ["a missing file", ["--data", "no-such.csv"], /no such file/],
