@@ -36,6 +36,11 @@ describe("npm run train", () => {
     expect(artifact.training.rows).toBe(1372);
   });
 
+  it("writes its default output, model.json in the repository root, where git ignores it", () => {
+    const ignored = spawnSync("git", ["check-ignore", "--quiet", "--no-index", "model.json"], { encoding: "utf8" });
+    expect(ignored.status).toBe(0);
+  });
+
   it.each([
     ["a missing file", ["--data", "no-such.csv"], /no such file/],
     ["no data at all", [], /--data FILE\.csv \(or --demo\) is required/],
