@@ -9,9 +9,12 @@ export default defineConfig(async () => {
     test: {
       projects: [
         {
+          // One tsconfig for every file, so web modules under test do not need web/.svelte-kit
+          // (made by `svelte-kit sync`) to exist.
+          tsconfig: "./tsconfig.json",
           test: {
             name: "node",
-            include: ["test/model/**/*.test.ts", "test/scripts/**/*.test.ts"],
+            include: ["test/model/**/*.test.ts", "test/scripts/**/*.test.ts", "test/web-unit/**/*.test.ts"],
             environment: "node",
           },
         },

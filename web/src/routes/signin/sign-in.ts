@@ -3,6 +3,7 @@
 import type { Pathname } from "$app/types";
 import { createApi } from "$lib/api.ts";
 import { keyIdOf, saveSession, type Session } from "$lib/session.ts";
+import { pathAfterSignIn } from "./next-path.ts";
 
 export class KeyFormatError extends Error {}
 
@@ -18,12 +19,7 @@ export async function signIn(key: string, remember: boolean): Promise<Session> {
   return session;
 }
 
-/**
- * Where to go after signing in: the page that sent us here (`?next=`), if it is a path on this
- * site, else the overview. It comes from the URL, so "//host" and "/\host" (which browsers
- * read as another site) are refused.
- */
-export function pathAfterSignIn(next: string | null): Pathname {
-  if (next && /^\/(?![/\\])/.test(next) && !next.startsWith("/signin")) return next as Pathname;
-  return "/";
+/** Where to go after signing in: the `?next=` page if it is on this site (see next-path.ts). */
+export function pageAfterSignIn(url: URL): Pathname {
+  return pathAfterSignIn(url.searchParams.get("next"), url.origin) as Pathname;
 }
