@@ -1,8 +1,9 @@
 // Loads a labelled CSV table (header row, numeric cells, a 0/1 label column) into a Dataset.
 // The feature schema comes from the header: every column except the label is a feature, in order.
+import { MAX_ABS_FEATURE } from "./feature-bounds.ts";
 import type { Dataset } from "./types.ts";
 
-export const CSV_ERROR_CODES = ["empty", "header", "ragged", "non-numeric", "label"] as const;
+export const CSV_ERROR_CODES = ["empty", "header", "ragged", "non-numeric", "range", "label"] as const;
 
 export type CsvErrorCode = (typeof CSV_ERROR_CODES)[number];
 
@@ -24,7 +25,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses CSV text (RFC 4180 without quoted cells, which a numeric table never needs) into a
- * Dataset. Tolerates a byte-order mark, CRLF line ends and trailing blank lines; anything else
+ * Dataset. Feature values must lie within ±MAX_ABS_FEATURE. Tolerates a byte-order mark, CRLF line ends and trailing blank lines; anything else
  * irregular is a CsvError naming the line.
  */
 export function parseCsv(text: string, options: { label?: string } = {}): Dataset {
@@ -65,6 +66,8 @@ export function parseCsv(text: string, options: { label?: string } = {}): Datase
       const value = NUMBER.test(cell) ? Number(cell) : NaN;
       if (!Number.isFinite(value))
         throw new CsvError("non-numeric", line, `"${header[k]}" is "${cell}", not a finite number`);
+      if (Math.abs(value) > MAX_ABS_FEATURE)
+        throw new CsvError("range", line, `"${header[k]}" is ${cell}, beyond ±${MAX_ABS_FEATURE}`);
       x[i * d + j] = value;
       j++;
     }

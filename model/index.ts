@@ -11,6 +11,7 @@ export type { CsvErrorCode } from "./csv.ts";
 export { checkDataset, countClasses, selectRows } from "./dataset.ts";
 export { DEMO_FEATURE_NAMES, generateDemoData } from "./demo-data.ts";
 export { computeFeatureStats } from "./feature-stats.ts";
+export { firstOutOfRange, MAX_ABS_FEATURE } from "./feature-bounds.ts";
 export { computeConfusion, computeMetrics, computeRocAuc } from "./metrics.ts";
 export { createRandom } from "./random.ts";
 export type { Random } from "./random.ts";

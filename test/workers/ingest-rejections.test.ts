@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { deflateSync, gzipSync, strToU8, zlibSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/http/app.ts";
-import { LIMITS } from "../../workers/contract/limits.ts";
+import { BODY_LIMITS, LIMITS } from "../../workers/contract/limits.ts";
 import { adapters, createTenantKey, ensureModel, gzipJson, makeRows } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
@@ -133,7 +133,7 @@ const cases: BadCase[] = [
   {
     name: "an oversize body",
     headers: PLAIN,
-    body: () => `{"features":[[1,2,3,4]],"pad":"${"x".repeat(LIMITS.maxEncodedBytes)}"}`,
+    body: () => `{"features":[[1,2,3,4]],"pad":"${"x".repeat(BODY_LIMITS.batch.maxEncodedBytes)}"}`,
     status: 413,
     code: "PAYLOAD_TOO_LARGE",
   },

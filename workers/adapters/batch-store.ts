@@ -1,12 +1,15 @@
 // Batches, their chunks and scored rows in D1. Recording a chunk is one D1 batch() of raw
 // prepared statements (a transaction): upsert its rows, mark the chunk scored once, recount, and complete the
 // batch when every row is in. A redelivered chunk overwrites itself and never double-counts.
-import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import { batches, feedback, predictions } from "../db/schema.ts";
 import type { Database } from "./database.ts";
 
 export type BatchRecord = typeof batches.$inferSelect;
-export type NewBatch = Omit<typeof batches.$inferInsert, "status" | "done" | "createdAt">;
+export type NewBatch = Omit<
+  typeof batches.$inferInsert,
+  "status" | "done" | "createdAt" | "callbackStatus" | "callbackAttempts" | "callbackError"
+>;
 
 export interface ScoredRow {
   row: number;
@@ -51,6 +54,23 @@ export interface BatchStore {
   readExportPage(batchId: string, afterRow: number, limit: number): Promise<ExportRow[]>;
   /** The feature vectors that were scored, by row. */
   readFeatures(batchId: string): Promise<Map<number, number[]>>;
+  /** Batches still pending that were created before `before`, oldest first. */
+  listStuck(before: number, limit: number): Promise<BatchRecord[]>;
+  /** How many rows of the batch are scored and stored. */
+  countScored(batchId: string): Promise<number>;
+  /** Completes a pending batch whose every row is stored (a re-drive); returns the updated record. */
+  markComplete(batchId: string): Promise<BatchRecord | null>;
+  /** Records a callback outcome; `attempted` counts one more delivery attempt. */
+  recordCallback(
+    batchId: string,
+    outcome: { status: "pending" | "delivered" | "failed"; error?: string | null; attempted?: boolean },
+  ): Promise<void>;
+  /** Finds scored rows by index or client id in one query; the map holds only those found. */
+  resolveRows(
+    batchId: string,
+    by: "row" | "id",
+    keys: readonly (number | string)[],
+  ): Promise<Map<number | string, number>>;
 }
 
 const PREDICTION_COLUMNS = {
@@ -69,7 +89,13 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
     async createBatch(batch) {
       const inserted = await db
         .insert(batches)
-        .values({ ...batch, status: "pending", done: 0, createdAt: Date.now() })
+        .values({
+          ...batch,
+          status: "pending",
+          done: 0,
+          createdAt: Date.now(),
+          callbackStatus: batch.callbackUrl ? "pending" : null,
+        })
         .onConflictDoNothing()
         .returning();
       if (inserted[0]) return { created: true, batch: inserted[0] };
@@ -173,6 +199,52 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
         .where(and(eq(predictions.batchId, batchId), gt(predictions.row, afterRow)))
         .orderBy(asc(predictions.row))
         .limit(limit);
+    },
+
+    async listStuck(before, limit) {
+      return db
+        .select()
+        .from(batches)
+        .where(and(eq(batches.status, "pending"), lt(batches.createdAt, before)))
+        .orderBy(asc(batches.createdAt))
+        .limit(limit);
+    },
+
+    async countScored(batchId) {
+      const rows = await db.select({ n: count() }).from(predictions).where(eq(predictions.batchId, batchId));
+      return rows[0]?.n ?? 0;
+    },
+
+    async markComplete(batchId) {
+      await db
+        .update(batches)
+        .set({ status: "complete", done: sql`${batches.rows}`, completedAt: Date.now() })
+        .where(and(eq(batches.id, batchId), eq(batches.status, "pending")));
+      return findById(batchId);
+    },
+
+    async recordCallback(batchId, outcome) {
+      await db
+        .update(batches)
+        .set({
+          callbackStatus: outcome.status,
+          ...(outcome.error === undefined ? {} : { callbackError: outcome.error?.slice(0, 500) ?? null }),
+          ...(outcome.attempted ? { callbackAttempts: sql`${batches.callbackAttempts} + 1` } : {}),
+        })
+        .where(eq(batches.id, batchId));
+    },
+
+    async resolveRows(batchId, by, keys) {
+      // One statement for up to 10,000 keys: they travel as one JSON parameter (D1 binds at most 100).
+      const column = by === "row" ? "row" : "client_id";
+      const result = await d1
+        .prepare(
+          `SELECT row, client_id AS clientId FROM predictions
+           WHERE batch_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2))`,
+        )
+        .bind(batchId, JSON.stringify(keys))
+        .all<{ row: number; clientId: string | null }>();
+      return new Map(result.results.map((r) => [by === "row" ? r.row : (r.clientId ?? ""), r.row]));
     },
 
     async readFeatures(batchId) {

@@ -1,9 +1,13 @@
-// Reads a request body under hard caps: encoded size, decoded size and expansion ratio.
-// Web-standard APIs only (native DecompressionStream, as design.md measured it 2.7x faster
-// than fflate in workerd); decompression stops at the cap, so a gzip bomb costs at most the cap.
+// Reads a request body under hard caps: encoded size (Content-Length first, then counted while
+// streaming), decoded size, expansion ratio, and the JSON's shape before it is parsed. Every
+// body of the API goes through here. Web-standard APIs only (the native DecompressionStream, as
+// design.md measured it 2.7x faster than fflate in workerd); reading stops at the cap, so a huge
+// or endless body, or a gzip bomb, costs at most the cap.
 import { ApiError } from "../contract/errors.ts";
+import { sha256Hex } from "./ids.ts";
+import { checkJsonShape, type JsonShapeLimits } from "./json-shape.ts";
 
-export interface BodyLimits {
+export interface BodyLimits extends JsonShapeLimits {
   maxEncodedBytes: number;
   maxDecodedBytes: number;
   ratioCheckAfterBytes: number;
@@ -12,29 +16,50 @@ export interface BodyLimits {
 
 const ENCODINGS = { gzip: "gzip", "x-gzip": "gzip", deflate: "deflate" } as const;
 
+// Only the parsed value (and what was asked for) leaves this module: the encoded bytes, the
+// decoded bytes and the text die here, so they are not held while the request goes on.
 export interface DecodedBody {
   value: unknown;
-  /** The decompressed bytes: their hash identifies the body for idempotency, whatever its encoding. */
-  bytes: Uint8Array;
+  /** Decoded size in bytes. */
+  byteLength: number;
+  /** SHA-256 (hex) of the decoded bytes, when asked: it identifies a body whatever its encoding. */
+  sha256?: string;
+  /** The body as text, when asked (what a webhook signature covers). */
+  text?: string;
+}
+
+export interface DecodeOptions {
+  /** Allow Content-Encoding gzip/deflate (default) or only identity (signed webhooks). */
+  compressed?: boolean;
+  /** An empty body is read as this value instead of being refused. */
+  emptyValue?: unknown;
+  hash?: boolean;
+  keepText?: boolean;
 }
 
 /** Returns the decoded JSON value of a request body, or throws an ApiError (4xx). */
-export async function decodeJsonBody(request: Request, limits: BodyLimits): Promise<DecodedBody> {
+export async function decodeJsonBody(
+  request: Request,
+  limits: BodyLimits,
+  options: DecodeOptions = {},
+): Promise<DecodedBody> {
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && (options.compressed === false || !(encoding in ENCODINGS))) {
+    throw new ApiError(
+      "UNSUPPORTED_ENCODING",
+      options.compressed === false
+        ? `Content-Encoding "${encoding}" is not supported here; send the body uncompressed.`
+        : `Content-Encoding "${encoding}" is not supported; use gzip, deflate or none.`,
+    );
+  }
+  const encoded = await readBodyBytes(request, limits.maxEncodedBytes);
+  if (encoded.byteLength === 0 && options.emptyValue !== undefined) {
+    return { value: options.emptyValue, byteLength: 0, ...(options.keepText ? { text: "" } : {}) };
+  }
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Content-Type must be application/json, got "${type || "none"}".`);
   }
-  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity" && !(encoding in ENCODINGS)) {
-    throw new ApiError(
-      "UNSUPPORTED_ENCODING",
-      `Content-Encoding "${encoding}" is not supported; use gzip, deflate or none.`,
-    );
-  }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limits.maxEncodedBytes) throw tooLarge("body", limits.maxEncodedBytes);
-
-  const encoded = await readCapped(request.body, limits.maxEncodedBytes, "body");
   if (encoded.byteLength === 0) throw new ApiError("MALFORMED_BODY", "The request body is empty.");
   let decoded = encoded;
   if (encoding !== "identity") {
@@ -44,17 +69,40 @@ export async function decodeJsonBody(request: Request, limits: BodyLimits): Prom
   } else if (encoded.byteLength > limits.maxDecodedBytes) {
     throw tooLarge("body", limits.maxDecodedBytes);
   }
+  const shape = checkJsonShape(decoded, limits);
+  if (!shape.ok) {
+    throw new ApiError(
+      "PAYLOAD_TOO_LARGE",
+      shape.reason === "depth"
+        ? "The JSON nests too deeply."
+        : `The JSON holds more ${shape.reason === "containers" ? "arrays and objects" : "values"} than this route accepts (at most ${shape.reason === "containers" ? limits.maxContainers : limits.maxValues}).`,
+    );
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decoded);
   } catch {
     throw new ApiError("MALFORMED_BODY", "The body is not valid UTF-8.");
   }
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), bytes: decoded };
+    value = JSON.parse(text);
   } catch (error) {
     throw new ApiError("MALFORMED_BODY", `The body is not valid JSON: ${(error as Error).message}`);
   }
+  return {
+    value,
+    byteLength: decoded.byteLength,
+    ...(options.hash ? { sha256: await sha256Hex(decoded) } : {}),
+    ...(options.keepText ? { text } : {}),
+  };
+}
+
+/** The raw bytes of a body, refused early by its Content-Length and cut off at `cap` while streaming. */
+export async function readBodyBytes(request: Request, cap: number): Promise<Uint8Array> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > cap) throw tooLarge("body", cap);
+  return readCapped(request.body, cap, "body");
 }
 
 /** HTTP "deflate" means zlib-wrapped (RFC 9110), but many clients send raw DEFLATE: accept both. */

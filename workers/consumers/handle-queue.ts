@@ -1,7 +1,8 @@
 // The queue handler: dispatches on the queue name and owns the per-message policy.
 // - ack when the work is done (or provably pointless: an unknown batch);
 // - retry with exponential backoff when it failed for a reason that may pass;
-// - a message that does not parse is poison: it goes straight to the dead-letter queue;
+// - a message that does not parse is poison, and one whose work failed for good (a refused
+//   input, a constraint) is permanent: both go straight to the dead-letter queue, no retry storm;
 // - after max_retries the platform dead-letters it, and the dead-letter consumer fails the batch.
 import type { z } from "zod";
 import { CallbackJob, FeedbackEvent, ScoreJob } from "../contract/messages.ts";
@@ -10,6 +11,7 @@ import { scoreChunk } from "../services/score-chunk.ts";
 import { failDeadLetter } from "../services/fail-dead-letter.ts";
 import { deliverCallback } from "../services/deliver-callback.ts";
 import { recordFeedback } from "../services/record-feedback.ts";
+import { isPermanent } from "../services/permanent-error.ts";
 
 type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ">;
 
@@ -53,10 +55,16 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     batch.retryAll({ delaySeconds: 60 });
     return;
   }
-  await Promise.all(batch.messages.map((message) => handleMessage(adapters, env, route, message)));
+  await Promise.all(batch.messages.map((message) => handleMessage(adapters, env, batch.queue, route, message)));
 }
 
-async function handleMessage(adapters: Adapters, env: Env, route: Route, message: Message<unknown>): Promise<void> {
+async function handleMessage(
+  adapters: Adapters,
+  env: Env,
+  queue: string,
+  route: Route,
+  message: Message<unknown>,
+): Promise<void> {
   try {
     const attempt = route.run(adapters, message.body);
     if (!attempt.ok) {
@@ -68,6 +76,18 @@ async function handleMessage(adapters: Adapters, env: Env, route: Route, message
     await attempt.work;
     message.ack();
   } catch (error) {
+    if (isPermanent(error)) {
+      // Recorded now, with its reason, as the dead-letter consumer would after every retry.
+      const reason = (error as Error).message;
+      console.error(`message ${message.id} failed for good: ${reason}`);
+      const recorded = await failDeadLetter(adapters, queue, message.body, reason).then(
+        () => true,
+        () => false,
+      );
+      if (recorded) message.ack();
+      else message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+      return;
+    }
     const delaySeconds = backoffSeconds(message.attempts);
     console.warn(`message ${message.id} failed (attempt ${message.attempts}), retrying in ${delaySeconds}s:`, error);
     message.retry({ delaySeconds });

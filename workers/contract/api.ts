@@ -6,8 +6,15 @@ import { LIMITS } from "./limits.ts";
 const FeatureRow = z
   .array(z.number())
   .min(1)
+  .max(LIMITS.maxFeatures)
   .meta({ description: "One row of numeric features, in the model's feature order." });
 const ClientId = z.string().min(1).max(LIMITS.maxIdLength);
+
+/** Batch ids as this API issues them ("bat_" and base-36 time and randomness). */
+export const BatchId = z
+  .string()
+  .regex(/^bat_[0-9A-Za-z_-]{1,60}$/, "not a batch id (they look like bat_mhx3k2p0a1b2c3d4e5f6)")
+  .meta({ description: "A batch id from POST /v1/batches" });
 
 export const BatchRequest = z
   .object({
@@ -15,8 +22,12 @@ export const BatchRequest = z
     ids: z.array(ClientId).optional().meta({ description: "Optional client ids, one per row, unique." }),
     callbackUrl: z
       .url({ protocol: /^https$/ })
+      .max(LIMITS.maxCallbackUrlLength)
       .optional()
-      .meta({ description: "https URL that receives the signed result." }),
+      .meta({
+        description:
+          "Public https URL that receives the signed result (no loopback, private, link-local or metadata hosts).",
+      }),
   })
   .meta({ id: "BatchRequest" });
 export type BatchRequest = z.infer<typeof BatchRequest>;
@@ -49,6 +60,15 @@ export const BatchAccepted = z
   .meta({ id: "BatchAccepted" });
 export type BatchAccepted = z.infer<typeof BatchAccepted>;
 
+export const CallbackOutcome = z
+  .object({
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: "CallbackOutcome", description: "The signed result callback, when one was asked for." });
+export type CallbackOutcome = z.infer<typeof CallbackOutcome>;
+
 export const BatchSummary = z
   .object({
     batchId: z.string(),
@@ -58,6 +78,7 @@ export const BatchSummary = z
     createdAt: z.string(),
     completedAt: z.string().nullable(),
     error: z.string().nullable(),
+    callback: CallbackOutcome.optional(),
   })
   .meta({ id: "BatchSummary" });
 export type BatchSummary = z.infer<typeof BatchSummary>;
@@ -100,19 +121,19 @@ export const FeedbackRequest = z
     rows: z
       .array(z.number().int().min(0))
       .min(1)
-      .max(LIMITS.maxBatchRows)
+      .max(LIMITS.maxFeedbackLabels)
       .optional()
       .meta({ description: "Row indexes of the batch." }),
     ids: z
       .array(ClientId)
       .min(1)
-      .max(LIMITS.maxBatchRows)
+      .max(LIMITS.maxFeedbackLabels)
       .optional()
       .meta({ description: "Client ids, instead of row indexes." }),
     labels: z
       .array(Label)
       .min(1)
-      .max(LIMITS.maxBatchRows)
+      .max(LIMITS.maxFeedbackLabels)
       .meta({ description: "The true label of each row, in the same order." }),
   })
   .refine((body) => (body.rows === undefined) !== (body.ids === undefined), "give either rows or ids, not both")
@@ -129,10 +150,10 @@ export const WebhookFeedback = z
     type: z.literal("feedback.labels"),
     tenant: z.string().min(1).max(64),
     data: z.object({
-      batchId: z.string(),
-      rows: z.array(z.number().int().min(0)).min(1).optional(),
-      ids: z.array(ClientId).min(1).optional(),
-      labels: z.array(Label).min(1),
+      batchId: BatchId,
+      rows: z.array(z.number().int().min(0)).min(1).max(LIMITS.maxFeedbackLabels).optional(),
+      ids: z.array(ClientId).min(1).max(LIMITS.maxFeedbackLabels).optional(),
+      labels: z.array(Label).min(1).max(LIMITS.maxFeedbackLabels),
     }),
   })
   .meta({

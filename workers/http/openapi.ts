@@ -4,6 +4,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteaso
 import { z } from "zod";
 import pkg from "../../package.json" with { type: "json" };
 import * as api from "../contract/api.ts";
+import { VersionSchema } from "../../model/index.ts";
 
 type Scope = "ingest" | "read" | "feedback" | "admin" | null;
 interface PathDoc extends Omit<RouteConfig, "responses"> {
@@ -11,7 +12,7 @@ interface PathDoc extends Omit<RouteConfig, "responses"> {
   ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
 }
 
-const BatchId = z.object({ id: z.string().meta({ description: "A batch id from POST /v1/batches" }) });
+const BatchIdParam = z.object({ id: api.BatchId });
 
 export const PATHS: PathDoc[] = [
   {
@@ -60,7 +61,7 @@ export const PATHS: PathDoc[] = [
     path: "/v1/batches/{id}",
     summary: "A batch's status and, once complete, its predictions",
     scope: "read",
-    request: { params: BatchId, query: api.ExplainQuery },
+    request: { params: BatchIdParam, query: api.ExplainQuery },
     ok: { status: 200, description: "The batch", schema: api.BatchResult },
   },
   {
@@ -68,7 +69,7 @@ export const PATHS: PathDoc[] = [
     path: "/v1/batches/{id}/export.csv",
     summary: "Features, predictions and feedback of a batch as CSV",
     scope: "read",
-    request: { params: BatchId },
+    request: { params: BatchIdParam },
     ok: { status: 200, description: "CSV, streamed", contentType: "text/csv" },
   },
   {
@@ -84,7 +85,7 @@ export const PATHS: PathDoc[] = [
     path: "/v1/batches/{id}/feedback",
     summary: "Send the true labels of scored rows (by row index or client id); the latest label wins",
     scope: "feedback",
-    request: { params: BatchId, body: { content: { "application/json": { schema: api.FeedbackRequest } } } },
+    request: { params: BatchIdParam, body: { content: { "application/json": { schema: api.FeedbackRequest } } } },
     ok: { status: 202, description: "Queued for recording", schema: api.FeedbackAccepted },
   },
   {
@@ -112,7 +113,7 @@ export const PATHS: PathDoc[] = [
     path: "/v1/models/{version}",
     summary: "One model version, with its weights and training summary",
     scope: "read",
-    request: { params: z.object({ version: z.string() }) },
+    request: { params: z.object({ version: VersionSchema }) },
     ok: { status: 200, description: "The model", schema: api.ModelDetail },
   },
   {
@@ -129,7 +130,7 @@ export const PATHS: PathDoc[] = [
     path: "/v1/models/{version}/activate",
     summary: "Make a version the champion (promote or roll back); its artifact is verified first",
     scope: "admin",
-    request: { params: z.object({ version: z.string() }) },
+    request: { params: z.object({ version: VersionSchema }) },
     ok: { status: 200, description: "The new champion", schema: api.ModelSummary },
   },
   {

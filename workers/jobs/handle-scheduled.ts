@@ -1,12 +1,37 @@
-// The cron entry: retraining (flow 6). The same job runs on demand through the API.
+// The cron entry: housekeeping, then retraining (flow 6; the same job runs on demand through
+// the API). Each part runs on its own, so a failing sweep never stops a retrain or the reverse.
 import { createAdapters } from "../adapters/index.ts";
+import { TOLERANCE_SECONDS } from "../codecs/standard-webhooks.ts";
 import { retrainModel } from "../services/retrain-model.ts";
+import { sweepStuckBatches } from "../services/sweep-stuck-batches.ts";
+import { pruneWebhookIds } from "../services/webhook-replay.ts";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-  const outcome = await retrainModel(createAdapters(env), env, {
-    trigger: "cron",
-    force: false,
-    now: controller.scheduledTime,
+  const adapters = createAdapters(env);
+  const now = controller.scheduledTime;
+  const parts: [string, () => Promise<string>][] = [
+    [
+      "sweep",
+      async () => {
+        const swept = await sweepStuckBatches(adapters, Number(env.STUCK_BATCH_SECONDS), now);
+        return `${swept.completed} stuck batches completed, ${swept.failed} failed`;
+      },
+    ],
+    ["webhook ids", async () => `${await pruneWebhookIds(adapters, now - 2 * TOLERANCE_SECONDS * 1000)} pruned`],
+    [
+      "retrain",
+      async () => {
+        const outcome = await retrainModel(adapters, env, { trigger: "cron", force: false, now });
+        return `${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ""}`;
+      },
+    ],
+  ];
+  const results = await Promise.allSettled(parts.map(([, run]) => run()));
+  results.forEach((result, i) => {
+    const name = parts[i][0];
+    if (result.status === "fulfilled") console.log(`cron (${controller.cron}) ${name}: ${result.value}`);
+    else console.error(`cron (${controller.cron}) ${name} failed:`, result.reason);
   });
-  console.log(`retrain (${controller.cron}): ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ""}`);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }

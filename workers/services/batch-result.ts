@@ -11,6 +11,15 @@ export function toBatchSummary(batch: BatchRecord): BatchSummary {
     createdAt: new Date(batch.createdAt).toISOString(),
     completedAt: batch.completedAt === null ? null : new Date(batch.completedAt).toISOString(),
     error: batch.error,
+    ...(batch.callbackStatus === null
+      ? {}
+      : {
+          callback: {
+            status: batch.callbackStatus,
+            attempts: batch.callbackAttempts,
+            lastError: batch.callbackError,
+          },
+        }),
   };
 }
 

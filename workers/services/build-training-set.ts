@@ -2,7 +2,7 @@
 // the exact feature vector that was scored (D1), deduplicated by feature vector with the
 // latest label winning, then split into train and holdout by a hash of the features.
 import { sql } from "drizzle-orm";
-import { isHoldout, rowKey, type Dataset } from "../../model/index.ts";
+import { firstOutOfRange, isHoldout, rowKey, type Dataset } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { sha256Hex } from "../codecs/ids.ts";
 
@@ -11,6 +11,7 @@ export interface TrainingSet {
   holdout: Dataset;
   /** 1 where the holdout row's label comes from the trusted base dataset. */
   holdoutIsBase: Uint8Array;
+  /** `skipped`: rows left out because their width differs from the base data's or a value is non-finite or out of range. */
   stats: { baseRows: number; feedbackRows: number; relabelled: number; duplicates: number; skipped: number };
   fingerprint: string;
 }
@@ -29,6 +30,10 @@ export async function buildTrainingSet(adapters: Adapters, base: Dataset): Promi
   const stats = { baseRows: base.y.length, feedbackRows: 0, relabelled: 0, duplicates: 0, skipped: 0 };
   for (let i = 0; i < base.y.length; i++) {
     const features = Array.from(base.x.subarray(i * d, i * d + d));
+    if (firstOutOfRange(features) >= 0) {
+      stats.skipped++;
+      continue;
+    }
     const key = rowKey(features);
     if (rows.has(key)) stats.duplicates++;
     rows.set(key, { features, label: base.y[i], fromBase: true });
@@ -42,7 +47,8 @@ export async function buildTrainingSet(adapters: Adapters, base: Dataset): Promi
     );
     for (const { features: text, label } of page) {
       const features = JSON.parse(text) as number[];
-      if (features.length !== d) {
+      // Rows recorded before values were bounded may hold 1e200: skip them, never fail the run.
+      if (features.length !== d || firstOutOfRange(features) >= 0) {
         stats.skipped++;
         continue;
       }

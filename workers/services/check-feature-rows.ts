@@ -1,6 +1,9 @@
 // Checks parsed rows against the serving model's feature schema: every row as long as the
-// model has features, client ids one per row and unique. The schema belongs to the model.
+// model has features, every value finite and within ±maxAbsFeatureValue (so margins and the
+// scaler's variance stay finite), client ids one per row and unique. The schema belongs to the model.
+import { firstOutOfRange } from "../../model/index.ts";
 import { ApiError } from "../contract/errors.ts";
+import { LIMITS } from "../contract/limits.ts";
 
 export function checkFeatureRows(
   features: readonly (readonly number[])[],
@@ -10,10 +13,18 @@ export function checkFeatureRows(
 ): void {
   const d = featureNames.length;
   for (let i = 0; i < features.length; i++) {
-    if (features[i].length !== d) {
+    const row = features[i];
+    if (row.length !== d) {
       throw new ApiError(
         "FEATURE_COUNT_MISMATCH",
-        `features[${i}] has ${features[i].length} values; model ${modelVersion} expects ${d} (${featureNames.join(", ")}).`,
+        `features[${i}] has ${row.length} values; model ${modelVersion} expects ${d} (${featureNames.join(", ")}).`,
+      );
+    }
+    const j = firstOutOfRange(row);
+    if (j >= 0) {
+      throw new ApiError(
+        "VALUE_OUT_OF_RANGE",
+        `features[${i}][${j}] (${featureNames[j]}) is ${row[j]}; values must lie within ±${LIMITS.maxAbsFeatureValue}.`,
       );
     }
   }

@@ -1,25 +1,34 @@
-// What a dead letter means: a scoring chunk that could not be scored fails its batch, so
-// clients see "failed" rather than waiting forever; every dead letter is logged in the audit log.
+// What a dead letter means: a scoring chunk that could not be scored fails its batch, and a
+// callback that could not be delivered is marked failed on its batch, so clients see the
+// outcome rather than waiting forever; every dead letter is logged in the audit log.
 import { z } from "zod";
 import { auditLog } from "../db/schema.ts";
 import type { Adapters } from "../adapters/index.ts";
 
 const WithBatch = z.object({ batchId: z.string(), tenantId: z.string().optional() });
 
-export async function failDeadLetter(adapters: Adapters, queue: string, body: unknown): Promise<void> {
+export async function failDeadLetter(adapters: Adapters, queue: string, body: unknown, reason?: string): Promise<void> {
   const ref = WithBatch.safeParse(body);
-  if (queue.startsWith("score-jobs") && ref.success) {
+  if (ref.success && queue.startsWith("score-jobs")) {
     await adapters.batches.markFailed(
       ref.data.batchId,
-      "A part of this batch could not be scored after several attempts.",
+      reason
+        ? `A part of this batch could not be scored: ${reason}`
+        : "A part of this batch could not be scored after several attempts.",
     );
+  }
+  if (ref.success && queue.startsWith("callback-deliveries")) {
+    await adapters.batches.recordCallback(ref.data.batchId, {
+      status: "failed",
+      error: reason ?? "not delivered after every retry",
+    });
   }
   await adapters.db.insert(auditLog).values({
     tenantId: ref.success ? (ref.data.tenantId ?? null) : null,
     actor: "queue",
     action: "dead-letter",
     subject: ref.success ? ref.data.batchId : null,
-    detail: JSON.stringify({ queue, body }).slice(0, 4000),
+    detail: JSON.stringify({ queue, reason, body }).slice(0, 4000),
     at: Date.now(),
   });
 }

@@ -6,6 +6,7 @@ import { BatchRequest, type BatchAccepted } from "../contract/api.ts";
 import { ApiError } from "../contract/errors.ts";
 import { LIMITS } from "../contract/limits.ts";
 import { chunkRows } from "../codecs/chunk-rows.ts";
+import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { Principal } from "../adapters/key-store.ts";
@@ -34,6 +35,10 @@ export async function ingestBatch(
     );
   }
   const request = parseRequest(BatchRequest, input.body, "INVALID_BATCH");
+  if (request.callbackUrl !== undefined) {
+    const verdict = checkCallbackUrl(request.callbackUrl, LIMITS.maxCallbackUrlLength);
+    if (!verdict.ok) throw new ApiError("INVALID_CALLBACK_URL", `callbackUrl is refused: ${verdict.rule}.`);
+  }
   const model = await loadChampion(adapters.models);
   if (!model) throw new ApiError("MODEL_UNAVAILABLE", "No model is active yet; train or activate one first.");
   checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);

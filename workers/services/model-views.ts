@@ -2,7 +2,7 @@
 import type { ModelDetail, ModelSummary, TrainingRun } from "../contract/api.ts";
 import type { Artifact } from "../../model/index.ts";
 import type { ModelRecord } from "../adapters/model-registry.ts";
-import type { trainingRuns } from "../db/schema.ts";
+import type { RunRecord } from "../adapters/run-store.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const parseObject = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
@@ -35,12 +35,16 @@ export function toModelDetail(record: ModelRecord, artifact: Artifact): ModelDet
   };
 }
 
-export function toTrainingRun(run: typeof trainingRuns.$inferSelect): TrainingRun {
+/** A run still "running" after its lease ran out is shown as "expired": its isolate died. */
+export function toTrainingRun(run: RunRecord, leaseMs: number, now = Date.now()): TrainingRun {
+  const expired = run.status === "running" && run.startedAt + leaseMs < now;
   return {
     runId: run.id,
     trigger: run.trigger,
-    status: run.status,
-    reason: run.reason,
+    status: expired ? "expired" : run.status,
+    reason: expired
+      ? `no outcome was recorded; its lease expired at ${new Date(run.startedAt + leaseMs).toISOString()}`
+      : run.reason,
     championVersion: run.championVersion,
     challengerVersion: run.challengerVersion,
     details: parseObject(run.details),

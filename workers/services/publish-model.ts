@@ -1,31 +1,37 @@
 // A model trained elsewhere (`npm run train -- --publish`) enters the registry: its artifact
 // is verified (checksum, shape, finite numbers), stored as a candidate or activated. A user's
 // own dataset and feature schema become the base for retraining when the model is activated.
-import { decodeArtifact, parseCsv } from "../../model/index.ts";
+import { CsvError, decodeArtifact, parseCsv } from "../../model/index.ts";
 import { ApiError } from "../contract/errors.ts";
-import { auditLog } from "../db/schema.ts";
+import { LIMITS } from "../contract/limits.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { ModelRecord } from "../adapters/model-registry.ts";
 import { sha256Hex } from "../codecs/ids.ts";
+import { modelReadError } from "./model-errors.ts";
 import { registerModel } from "./register-model.ts";
 
 export async function publishModel(
   adapters: Adapters,
   input: { artifact: unknown; dataset?: string; activate: boolean },
-  actor: string,
+  caller: { tenantId: string; actor: string },
 ): Promise<ModelRecord> {
-  const artifact = await decodeArtifact(input.artifact).catch((error: Error) => {
-    throw new ApiError("MODEL_INVALID", `The artifact was refused: ${error.message}`);
+  const artifact = await decodeArtifact(input.artifact).catch((error: unknown) => {
+    throw modelReadError(error, "The artifact was refused");
   });
-  if (await adapters.models.findModel(artifact.version)) {
-    throw new ApiError("MODEL_EXISTS", `Model ${artifact.version} exists already; versions are immutable.`);
+  if (artifact.featureNames.length > LIMITS.maxFeatures) {
+    throw new ApiError("MODEL_INVALID", `A model takes at most ${LIMITS.maxFeatures} features.`);
   }
+  if (await adapters.models.findModel(artifact.version)) throw exists(artifact.version);
   if (input.dataset !== undefined) {
     const data = (() => {
       try {
         return parseCsv(input.dataset);
       } catch (error) {
-        throw new ApiError("MODEL_INVALID", `The dataset was refused: ${(error as Error).message}`);
+        if (!(error instanceof CsvError)) throw error;
+        throw new ApiError(
+          error.code === "range" ? "VALUE_OUT_OF_RANGE" : "MODEL_INVALID",
+          `The dataset was refused: ${error.message}`,
+        );
       }
     })();
     if (data.featureNames.join(",") !== artifact.featureNames.join(",")) {
@@ -40,17 +46,21 @@ export async function publishModel(
       `Model ${artifact.version} has other features than the base dataset; publish its dataset with it so retraining can use it.`,
     );
   }
-  if (input.activate && input.dataset !== undefined) await adapters.datasets.writeBase(input.dataset);
   const record = await registerModel(adapters, artifact, {
     status: input.activate ? "champion" : "candidate",
     source: "cli",
     fingerprint: input.dataset === undefined ? artifact.checksum : await sha256Hex(input.dataset),
+    audit: {
+      tenantId: caller.tenantId,
+      actor: caller.actor,
+      action: input.activate ? "model.published+activated" : "model.published",
+    },
   });
-  await adapters.db.insert(auditLog).values({
-    actor,
-    action: input.activate ? "model.published+activated" : "model.published",
-    subject: artifact.version,
-    at: Date.now(),
-  });
+  if (!record) throw exists(artifact.version);
+  // The base dataset follows the champion: written once the model is registered and active.
+  if (input.activate && input.dataset !== undefined) await adapters.datasets.writeBase(input.dataset);
   return record;
 }
+
+const exists = (version: string) =>
+  new ApiError("MODEL_EXISTS", `Model ${version} exists already; versions are immutable.`);

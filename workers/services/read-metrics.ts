@@ -1,13 +1,13 @@
 // Flow 7: live accuracy per model version (predictions joined to the labels people sent),
 // volumes and latency, drift of recent traffic against the champion's training deciles,
 // and the latest training runs. Tenant-scoped, except the runs, which are global.
-import { desc, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { computePsi, DRIFT_THRESHOLD } from "../../model/index.ts";
 import type { MetricsResponse } from "../contract/api.ts";
-import { trainingRuns } from "../db/schema.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { loadChampion } from "./serving-model.ts";
 import { toTrainingRun } from "./model-views.ts";
+import { RETRAIN_LEASE_MS } from "./retrain-model.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const DRIFT_SAMPLE = 1000;
@@ -38,7 +38,7 @@ export async function readMetrics(adapters: Adapters, tenantId: string, now = Da
       sql`SELECT p.features AS features FROM predictions p JOIN batches b ON b.id = p.batch_id
        WHERE b.tenant_id = ${tenantId} ORDER BY p.scored_at DESC LIMIT ${DRIFT_SAMPLE}`,
     ),
-    db.select().from(trainingRuns).orderBy(desc(trainingRuns.startedAt)).limit(20),
+    adapters.runs.listRuns(20),
     loadChampion(adapters.models),
   ]);
   const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
@@ -58,7 +58,7 @@ export async function readMetrics(adapters: Adapters, tenantId: string, now = Da
       latencyMsP95: percentile(sorted, 0.95),
     },
     drift: driftOf(champion?.artifact ?? null, recent),
-    runs: runs.map(toTrainingRun),
+    runs: runs.map((run) => toTrainingRun(run, RETRAIN_LEASE_MS, now)),
   };
 }
 

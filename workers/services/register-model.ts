@@ -1,21 +1,22 @@
 // Stores a sealed artifact and its registry row: the one way a model enters the system
-// (seed, retraining, `npm run train -- --publish`).
+// (seed, retraining, `npm run train -- --publish`). Null when the version name is taken.
 import type { Artifact } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
-import type { ModelRecord } from "../adapters/model-registry.ts";
+import type { AuditEntry, ModelRecord } from "../adapters/model-registry.ts";
 
 export interface RegisterOptions {
   status: ModelRecord["status"];
   source: "seed" | "retrain" | "cli";
   fingerprint: string;
   gate?: unknown;
+  audit?: AuditEntry;
 }
 
 export async function registerModel(
   adapters: Adapters,
   artifact: Artifact,
   options: RegisterOptions,
-): Promise<ModelRecord> {
+): Promise<ModelRecord | null> {
   return adapters.models.saveModel(
     {
       version: artifact.version,
@@ -31,5 +32,6 @@ export async function registerModel(
       createdAt: Date.parse(artifact.createdAt),
     },
     JSON.stringify(artifact),
+    options.audit,
   );
 }

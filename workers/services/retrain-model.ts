@@ -2,7 +2,6 @@
 // unless forced; otherwise train a challenger on base data plus feedback, judge it against
 // the champion on the same holdout, promote it only through the gate. Every run is recorded
 // in training_runs with its figures, decision and duration; a failed run changes nothing.
-import { desc, gt, inArray, sql } from "drizzle-orm";
 import {
   buildArtifact,
   compileModel,
@@ -15,9 +14,9 @@ import {
   type Metrics,
   type TrainOptions,
 } from "../../model/index.ts";
-import { auditLog, feedback, models, trainingRuns } from "../db/schema.ts";
 import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { RunOutcome } from "../adapters/run-store.ts";
 import { buildTrainingSet, type TrainingSet } from "./build-training-set.ts";
 import { registerModel } from "./register-model.ts";
 import { loadVersion, refreshChampionSoon } from "./serving-model.ts";
@@ -36,7 +35,8 @@ export interface RetrainOutcome {
   details?: Record<string, unknown>;
 }
 
-const LOCK_TTL_MS = 10 * 60 * 1000;
+export const RETRAIN_LEASE_MS = 10 * 60 * 1000;
+const MAX_NAME_ATTEMPTS = 20;
 
 export type RetrainConfig = Pick<Env, "RETRAIN_MIN_FEEDBACK" | "PROMOTION_MAX_DROP" | "PROMOTION_FLOOR">;
 
@@ -47,39 +47,57 @@ export async function retrainModel(
 ): Promise<RetrainOutcome> {
   const holder = newId("run");
   const now = request.now ?? Date.now();
-  if (!(await adapters.locks.acquire("retrain", holder, LOCK_TTL_MS, now))) {
+  if (!(await adapters.locks.acquire("retrain", holder, RETRAIN_LEASE_MS, now))) {
     return { runId: null, status: "busy", reason: "another retraining run is in progress" };
   }
   const started = Date.now();
   try {
-    const since = await lastTrainedAt(adapters);
-    const fresh = await countFeedbackSince(adapters, since);
+    // Holding the lease, any run still "running" past the lease's life is one whose isolate died.
+    await adapters.runs.closeAbandoned(started - RETRAIN_LEASE_MS, ABANDONED);
+    const since = await adapters.runs.lastTrainedAt();
+    const fresh = await adapters.runs.countFeedbackSince(since);
     const needed = Number(config.RETRAIN_MIN_FEEDBACK);
     if (!request.force && fresh < needed) {
       const reason = `${fresh} new labels since the last run; ${needed} needed`;
-      await recordRun(adapters, holder, request.trigger, "skipped", reason, started, { newFeedback: fresh });
+      await adapters.runs.record(holder, request.trigger, started, {
+        status: "skipped",
+        reason,
+        details: { newFeedback: fresh },
+      });
       return { runId: holder, status: "skipped", reason };
     }
+    // Recorded before training, so a run killed mid-way is visible (and closed by the next run).
+    await adapters.runs.start(holder, request.trigger, started);
+    let outcome: RetrainOutcome;
     try {
-      return await trainAndGate(adapters, config, holder, request.trigger, started, fresh);
+      outcome = await trainAndGate(adapters, config, request.trigger, started, fresh, holder);
     } catch (error) {
       const reason = `training failed: ${(error as Error).message}`;
       console.error(reason, error);
-      await recordRun(adapters, holder, request.trigger, "failed", reason, started, { newFeedback: fresh });
-      return { runId: holder, status: "failed", reason };
+      outcome = { runId: holder, status: "failed", reason, details: { newFeedback: fresh } };
     }
+    await adapters.runs.finish(holder, {
+      status: outcome.status as RunOutcome,
+      reason: outcome.reason ?? "",
+      details: outcome.details ?? {},
+      championVersion: (outcome.details?.gate as { championVersion?: string | null } | undefined)?.championVersion,
+      challengerVersion: outcome.challengerVersion ?? null,
+    });
+    return outcome;
   } finally {
     await adapters.locks.release("retrain", holder);
   }
 }
 
+const ABANDONED = "the run stopped without recording an outcome (its isolate was killed or ran out of time)";
+
 async function trainAndGate(
   adapters: Adapters,
   config: RetrainConfig,
-  runId: string,
   trigger: RetrainRequest["trigger"],
   started: number,
   newFeedback: number,
+  runId: string,
 ): Promise<RetrainOutcome> {
   const base = await adapters.datasets.readBase();
   if (!base) throw new Error("there is no base dataset in R2 (datasets/base.csv); run the seed or publish one");
@@ -101,14 +119,6 @@ async function trainAndGate(
     floor: Number(config.PROMOTION_FLOOR),
   });
 
-  const version = await nextVersion(adapters);
-  const artifact = await buildArtifact({
-    version,
-    parentVersion: championRecord?.version ?? null,
-    data: set.train,
-    result,
-    metrics: { ...challengerScore.all, measuredOn: { method: "holdout", rows: set.holdout.y.length } },
-  });
   const gate = {
     decision: decision.promote ? "promoted" : "rejected",
     reason: decision.reason,
@@ -122,12 +132,34 @@ async function trainAndGate(
     maxDrop: Number(config.PROMOTION_MAX_DROP),
     floor: Number(config.PROMOTION_FLOOR),
   };
-  await registerModel(adapters, artifact, {
-    status: decision.promote ? "champion" : "rejected",
-    source: "retrain",
-    fingerprint: set.fingerprint,
-    gate,
-  });
+  // The name is claimed in the registry before anything is stored: a taken name (a published
+  // "v3", or a run that outlived its lease) moves on to the next number, never overwrites.
+  let version = "";
+  const first = (await adapters.models.highestNumberedVersion()) + 1;
+  for (let attempt = 0; ; attempt++) {
+    if (attempt === MAX_NAME_ATTEMPTS) throw new Error(`no free version name from v${first} on`);
+    version = `v${first + attempt}`;
+    const artifact = await buildArtifact({
+      version,
+      parentVersion: championRecord?.version ?? null,
+      data: set.train,
+      result,
+      metrics: { ...challengerScore.all, measuredOn: { method: "holdout", rows: set.holdout.y.length } },
+    });
+    const registered = await registerModel(adapters, artifact, {
+      status: decision.promote ? "champion" : "rejected",
+      source: "retrain",
+      fingerprint: set.fingerprint,
+      gate,
+      audit: {
+        tenantId: null,
+        actor: `retrain:${trigger}:${runId}`,
+        action: decision.promote ? "model.promoted" : "model.rejected",
+        detail: gate,
+      },
+    });
+    if (registered) break;
+  }
   // This isolate serves the new champion at once; others re-read the pointer within seconds.
   if (decision.promote) refreshChampionSoon();
   const status = decision.promote ? "promoted" : "rejected";
@@ -140,17 +172,6 @@ async function trainAndGate(
     gate,
     durationMs: Date.now() - started,
   };
-  await recordRun(adapters, runId, trigger, status, decision.reason, started, details, {
-    championVersion: championRecord?.version ?? null,
-    challengerVersion: version,
-  });
-  await adapters.db.insert(auditLog).values({
-    actor: `retrain:${trigger}`,
-    action: decision.promote ? "model.promoted" : "model.rejected",
-    subject: version,
-    detail: JSON.stringify(gate),
-    at: Date.now(),
-  });
   return { runId, status, reason: decision.reason, challengerVersion: version, details };
 }
 
@@ -183,54 +204,6 @@ function hyperparametersOf(h: Hyperparameters): TrainOptions {
   };
 }
 
-async function nextVersion(adapters: Adapters): Promise<string> {
-  const rows = await adapters.db.select({ n: sql<number>`count(*)` }).from(models);
-  return `v${(rows[0]?.n ?? 0) + 1}`;
-}
-
 const sameNames = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((name, i) => name === b[i]);
 const countOnes = (flags: Uint8Array) => flags.reduce((sum, f) => sum + f, 0);
-
-async function lastTrainedAt(adapters: Adapters): Promise<number> {
-  const rows = await adapters.db
-    .select({ startedAt: trainingRuns.startedAt })
-    .from(trainingRuns)
-    .where(inArray(trainingRuns.status, ["promoted", "rejected"]))
-    .orderBy(desc(trainingRuns.startedAt))
-    .limit(1);
-  return rows[0]?.startedAt ?? 0;
-}
-
-async function countFeedbackSince(adapters: Adapters, since: number): Promise<number> {
-  const rows = await adapters.db
-    .select({ n: sql<number>`count(*)` })
-    .from(feedback)
-    .where(gt(feedback.receivedAt, since));
-  return rows[0]?.n ?? 0;
-}
-
-async function recordRun(
-  adapters: Adapters,
-  id: string,
-  trigger: RetrainRequest["trigger"],
-  status: "skipped" | "promoted" | "rejected" | "failed",
-  reason: string,
-  startedAt: number,
-  details: Record<string, unknown>,
-  versions: { championVersion: string | null; challengerVersion: string | null } = {
-    championVersion: null,
-    challengerVersion: null,
-  },
-): Promise<void> {
-  await adapters.db.insert(trainingRuns).values({
-    id,
-    trigger,
-    status,
-    reason,
-    ...versions,
-    details: JSON.stringify(details),
-    startedAt,
-    finishedAt: Date.now(),
-  });
-}

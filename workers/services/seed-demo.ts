@@ -3,7 +3,6 @@
 import { buildArtifact, crossValidate, formatCsv, generateDemoData, trainSvm } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { newId, sha256Hex } from "../codecs/ids.ts";
-import { trainingRuns } from "../db/schema.ts";
 import { registerModel } from "./register-model.ts";
 
 export const DEMO_TENANT = "demo";
@@ -27,16 +26,18 @@ export async function seedDemo(adapters: Adapters): Promise<{ modelVersion: stri
     result,
     metrics: evaluation.metrics,
   });
-  await registerModel(adapters, artifact, { status: "champion", source: "seed", fingerprint: await sha256Hex(csv) });
-  await adapters.db.insert(trainingRuns).values({
-    id: newId("run"),
-    trigger: "seed",
+  const record = await registerModel(adapters, artifact, {
+    status: "champion",
+    source: "seed",
+    fingerprint: await sha256Hex(csv),
+  });
+  // seed-1 registered already but no champion (someone retired it): make it champion again.
+  if (!record) await adapters.models.activate(artifact.version);
+  await adapters.runs.record(newId("run"), "seed", started, {
     status: "promoted",
     reason: `first model, trained on ${data.y.length} rows of seeded demo data (5-fold accuracy ${(100 * evaluation.metrics.accuracy).toFixed(2)}%)`,
     challengerVersion: artifact.version,
-    details: JSON.stringify({ baseRows: data.y.length, trainRows: data.y.length, iterations: result.iterations }),
-    startedAt: started,
-    finishedAt: Date.now(),
+    details: { baseRows: data.y.length, trainRows: data.y.length, iterations: result.iterations },
   });
   return { modelVersion: artifact.version, created: true };
 }

@@ -3,7 +3,7 @@
 // restart; each version's artifact is fetched and checksum-verified once per isolate. When a
 // new champion's artifact is corrupt, the last good model keeps serving and the error is kept
 // for /v1/health to show.
-import { compileModel, decodeArtifact, type Artifact, type CompiledModel } from "../../model/index.ts";
+import { ArtifactError, compileModel, decodeArtifact, type Artifact, type CompiledModel } from "../../model/index.ts";
 import type { ModelRegistry } from "../adapters/model-registry.ts";
 
 export interface ServingModel {
@@ -35,14 +35,26 @@ export async function loadChampion(registry: ModelRegistry, now = Date.now()): P
   return serving;
 }
 
-/** A specific version (e.g. to explain a row scored by an earlier model); throws when corrupt. */
+/**
+ * A specific version (e.g. to explain a row scored by an earlier model). Throws an ArtifactError
+ * when the stored artifact is missing, corrupt, or not the one the registry recorded (its
+ * checksum differs); any other error is a storage outage and may pass.
+ */
 export async function loadVersion(registry: ModelRegistry, version: string): Promise<ServingModel> {
   const cached = byVersion.get(version);
   if (cached) return cached;
-  const text = await registry.readArtifact(version);
-  if (text === null) throw new Error(`the artifact of model ${version} is missing`);
+  const [record, text] = await Promise.all([registry.findModel(version), registry.readArtifact(version)]);
+  if (record === null) throw new ArtifactError("invalid", `model ${version} is not in the registry`);
+  if (text === null) throw new ArtifactError("invalid", `the artifact of model ${version} is missing`);
   const artifact = await decodeArtifact(text);
-  if (artifact.version !== version) throw new Error(`the artifact stored for ${version} names ${artifact.version}`);
+  if (artifact.version !== version)
+    throw new ArtifactError("invalid", `the artifact stored for ${version} names ${artifact.version}`);
+  if (artifact.checksum !== record.checksum) {
+    throw new ArtifactError(
+      "checksum",
+      `the artifact stored for ${version} has checksum ${artifact.checksum}; the registry recorded ${record.checksum}`,
+    );
+  }
   const model: ServingModel = { version, artifact, compiled: compileModel(artifact) };
   if (byVersion.size > 16) byVersion.clear();
   byVersion.set(version, model);

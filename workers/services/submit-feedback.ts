@@ -1,7 +1,5 @@
 // Flow 5 intake (API, dashboard and webhooks alike): resolve rows by index or client id,
 // refuse unknown batches and rows, and queue the labels. The consumer writes them to D1.
-import { inArray, and, eq } from "drizzle-orm";
-import { predictions } from "../db/schema.ts";
 import { ApiError } from "../contract/errors.ts";
 import type { FeedbackEvent } from "../contract/messages.ts";
 import type { Adapters } from "../adapters/index.ts";
@@ -46,18 +44,8 @@ export async function submitFeedback(
 
 /** Row indexes for the request, or UNKNOWN_ROWS naming what the batch has not scored. */
 async function resolveRows(adapters: Adapters, batchId: string, input: FeedbackInput): Promise<number[]> {
-  const found = new Map<string | number, number>();
-  const CHUNK = 90; // D1 binds at most 100 parameters per statement
   const keys: (string | number)[] = input.rows ?? input.ids ?? [];
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const part = keys.slice(i, i + CHUNK);
-    const column = input.rows ? predictions.row : predictions.clientId;
-    const rows = await adapters.db
-      .select({ row: predictions.row, clientId: predictions.clientId })
-      .from(predictions)
-      .where(and(eq(predictions.batchId, batchId), inArray(column, part as never[])));
-    for (const r of rows) found.set(input.rows ? r.row : (r.clientId ?? ""), r.row);
-  }
+  const found = await adapters.batches.resolveRows(batchId, input.rows ? "row" : "id", keys);
   const missing = keys.filter((k) => !found.has(k));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(", ") + (missing.length > 5 ? ", …" : "");

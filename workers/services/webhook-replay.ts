@@ -1,5 +1,5 @@
 // Webhook ids already processed, per tenant: a replayed delivery is acknowledged, not re-applied.
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { webhookDeliveries } from "../db/schema.ts";
 import type { Adapters } from "../adapters/index.ts";
 
@@ -17,4 +17,16 @@ export async function releaseWebhookId(adapters: Adapters, tenantId: string, web
   await adapters.db
     .delete(webhookDeliveries)
     .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.webhookId, webhookId)));
+}
+
+/**
+ * Forgets ids received before `before`. A webhook is accepted only within TOLERANCE_SECONDS of
+ * its signed timestamp (either side), so an id older than twice that can never verify again.
+ */
+export async function pruneWebhookIds(adapters: Adapters, before: number): Promise<number> {
+  const deleted = await adapters.db
+    .delete(webhookDeliveries)
+    .where(lt(webhookDeliveries.receivedAt, before))
+    .returning({ id: webhookDeliveries.webhookId });
+  return deleted.length;
 }

@@ -2,10 +2,9 @@
 import { Hono } from "hono";
 import { ExplainQuery, ListQuery, type BatchList } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
-import { LIMITS } from "../../contract/limits.ts";
+import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { decodeCursor, encodeCursor } from "../../codecs/cursor.ts";
-import { sha256Hex } from "../../codecs/ids.ts";
 import { ingestBatch } from "../../services/ingest-batch.ts";
 import { readBatch } from "../../services/read-batch.ts";
 import { explainPredictions } from "../../services/explain-predictions.ts";
@@ -14,6 +13,7 @@ import { exportBatchCsv } from "../../services/export-batch.ts";
 import { parseRequest } from "../../services/parse-request.ts";
 import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
+import { batchIdParam } from "../params.ts";
 
 export const batchRoutes = new Hono<AppEnv>()
   .post("/batches", requireScope("ingest"), async (c) => {
@@ -24,12 +24,12 @@ export const batchRoutes = new Hono<AppEnv>()
     ) {
       throw new ApiError("INVALID_REQUEST", `Idempotency-Key must be 1–${LIMITS.maxIdempotencyKeyLength} characters.`);
     }
-    const decoded = await decodeJsonBody(c.req.raw, LIMITS);
+    const decoded = await decodeJsonBody(c.req.raw, BODY_LIMITS.batch, { hash: idempotencyKey !== null });
     const source = c.req.header("x-client") === "dashboard" ? "dashboard" : "api";
     const { replayed, accepted } = await ingestBatch(c.get("adapters"), c.get("principal"), {
       body: decoded.value,
-      decodedBytes: decoded.bytes.byteLength,
-      bodyHash: idempotencyKey === null ? "" : await sha256Hex(decoded.bytes),
+      decodedBytes: decoded.byteLength,
+      bodyHash: decoded.sha256 ?? "",
       idempotencyKey,
       source,
     });
@@ -50,8 +50,9 @@ export const batchRoutes = new Hono<AppEnv>()
   })
   .get("/batches/:id/export.csv", requireScope("read"), async (c) => {
     const adapters = c.get("adapters");
-    const batch = await adapters.batches.findBatch(c.get("principal").tenantId, c.req.param("id"));
-    if (!batch) throw new ApiError("NOT_FOUND", `No batch ${c.req.param("id")}.`);
+    const id = batchIdParam(c);
+    const batch = await adapters.batches.findBatch(c.get("principal").tenantId, id);
+    if (!batch) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
     return new Response(await exportBatchCsv(adapters, batch), {
       headers: {
         "content-type": "text/csv; charset=utf-8",
@@ -62,10 +63,9 @@ export const batchRoutes = new Hono<AppEnv>()
   .get("/batches/:id", requireScope("read"), async (c) => {
     const { explain } = parseRequest(ExplainQuery, c.req.query());
     const adapters = c.get("adapters");
-    const result = await readBatch(adapters, c.get("principal").tenantId, c.req.param("id"), (work) =>
-      c.executionCtx.waitUntil(work),
-    );
-    if (!result) throw new ApiError("NOT_FOUND", `No batch ${c.req.param("id")}.`);
+    const id = batchIdParam(c);
+    const result = await readBatch(adapters, c.get("principal").tenantId, id, (work) => c.executionCtx.waitUntil(work));
+    if (!result) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
     if (explain === "1" || explain === "true") return c.json(await explainPredictions(adapters, result));
     return c.json(result);
   });

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { PredictRequest, type PredictResponse } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
-import { LIMITS } from "../../contract/limits.ts";
+import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { scoreRows } from "../../../model/index.ts";
 import { checkFeatureRows } from "../../services/check-feature-rows.ts";
@@ -14,7 +14,7 @@ import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
 
 export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("ingest"), async (c) => {
-  const { value } = await decodeJsonBody(c.req.raw, LIMITS);
+  const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.predict);
   const features = (value as { features?: unknown } | null)?.features;
   if (Array.isArray(features) && features.length > LIMITS.maxPredictRows) {
     throw new ApiError(
