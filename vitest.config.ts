@@ -3,6 +3,8 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+const TEST_SECRETS_KEY = "dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -22,7 +24,8 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              // A test-only key for the WEBHOOK_SECRETS_KEY Worker secret (never used outside tests).
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_SECRETS_KEY: TEST_SECRETS_KEY } },
             }),
           ],
           test: {

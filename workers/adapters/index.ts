@@ -24,7 +24,7 @@ export function createAdapters(env: Env): Adapters {
   const db = createDatabase(env.DB);
   return {
     db,
-    keys: createKeyStore(db),
+    keys: createKeyStore(db, env.WEBHOOK_SECRETS_KEY),
     batches: createBatchStore(db, env.DB),
     results: createResultCache(env.KV),
     models: createModelRegistry(db, env.KV, env.BUCKET),

@@ -18,8 +18,12 @@ export async function signWebhook(secret: string, id: string, timestampSeconds: 
 
 export type WebhookVerdict = { ok: true } | { ok: false; reason: "missing-headers" | "timestamp" | "signature" };
 
+/**
+ * Accepts a signature made with any of `secrets` (the current one and, after a rotation, the
+ * previous one), so a sender that has not switched yet keeps working while both are valid.
+ */
 export async function verifyWebhook(
-  secret: string,
+  secrets: string | readonly string[],
   headers: { id: string | null; timestamp: string | null; signature: string | null },
   body: string,
   nowSeconds: number,
@@ -29,12 +33,14 @@ export async function verifyWebhook(
   const ts = Number(timestamp);
   if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - ts) > TOLERANCE_SECONDS)
     return { ok: false, reason: "timestamp" };
-  const expected = (await signWebhook(secret, id, ts, body)).slice(3);
-  // The header may carry several space-separated signatures (secret rotation); any v1 match counts.
+  const expected = await Promise.all(
+    (typeof secrets === "string" ? [secrets] : secrets).map(async (s) => (await signWebhook(s, id, ts, body)).slice(3)),
+  );
+  // The header may carry several space-separated signatures (a sender mid-rotation); any v1 match counts.
   const matches = signature
     .split(" ")
     .filter((part) => part.startsWith("v1,"))
-    .some((part) => constantTimeEqual(part.slice(3), expected));
+    .some((part) => expected.some((mac) => constantTimeEqual(part.slice(3), mac)));
   return matches ? { ok: true } : { ok: false, reason: "signature" };
 }
 

@@ -5,7 +5,7 @@ import { FeedbackRequest, WebhookFeedback, type FeedbackAccepted } from "../../c
 import { ApiError } from "../../contract/errors.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
-import { verifyWebhook } from "../../codecs/standard-webhooks.ts";
+import { createWebhookSecret, verifyWebhook } from "../../codecs/standard-webhooks.ts";
 import { parseRequest } from "../../services/parse-request.ts";
 import { submitFeedback } from "../../services/submit-feedback.ts";
 import { claimWebhookId, releaseWebhookId } from "../../services/webhook-replay.ts";
@@ -13,6 +13,9 @@ import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
+const WEBHOOK_REFUSED =
+  "The webhook does not verify: sign it with the tenant's secret (Standard Webhooks headers webhook-id, " +
+  "webhook-timestamp within five minutes, webhook-signature).";
 
 export const feedbackRoutes = new Hono<AppEnv>()
   .post("/batches/:id/feedback", requireScope("feedback"), async (c) => {
@@ -39,30 +42,23 @@ export const feedbackRoutes = new Hono<AppEnv>()
     }
     const tenantName = (envelope as { tenant?: unknown } | null)?.tenant;
     const tenant = typeof tenantName === "string" ? await adapters.keys.findTenantByName(tenantName) : null;
-    // An unknown tenant looks exactly like a bad signature: nothing to learn by probing.
-    const verdict = tenant
-      ? await verifyWebhook(
-          tenant.webhookSecret,
-          {
-            id: c.req.header("webhook-id") ?? null,
-            timestamp: c.req.header("webhook-timestamp") ?? null,
-            signature: c.req.header("webhook-signature") ?? null,
-          },
-          raw,
-          Math.floor(Date.now() / 1000),
-        )
-      : ({ ok: false, reason: "signature" } as const);
-    if (!tenant || !verdict.ok) {
-      const why = verdict.ok ? "signature" : verdict.reason;
-      throw new ApiError(
-        "INVALID_SIGNATURE",
-        why === "timestamp"
-          ? "The webhook-timestamp is missing, malformed or more than five minutes from now."
-          : why === "missing-headers"
-            ? "Send webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)."
-            : "The webhook signature does not verify.",
-      );
-    }
+    // An unknown tenant is checked against a throwaway secret, so it costs what a known one costs.
+    const secrets = tenant
+      ? [tenant.webhookSecret, tenant.previousWebhookSecret].filter((s) => s !== null)
+      : [createWebhookSecret()];
+    const verdict = await verifyWebhook(
+      secrets,
+      {
+        id: c.req.header("webhook-id") ?? null,
+        timestamp: c.req.header("webhook-timestamp") ?? null,
+        signature: c.req.header("webhook-signature") ?? null,
+      },
+      raw,
+      Math.floor(Date.now() / 1000),
+    );
+    // One answer for every failure (unknown tenant, missing headers, timestamp, signature):
+    // probing must not tell which tenant names exist.
+    if (!tenant || !verdict.ok) throw new ApiError("INVALID_SIGNATURE", WEBHOOK_REFUSED);
     const payload = parseRequest(WebhookFeedback, envelope);
     const webhookId = c.req.header("webhook-id") ?? "";
     if (!(await claimWebhookId(adapters, tenant.id, webhookId))) {
