@@ -8,6 +8,7 @@ import { createKeyStore, type KeyStore } from "./key-store.ts";
 import { createLockStore, type LockStore } from "./lock-store.ts";
 import { createModelRegistry, type ModelRegistry } from "./model-registry.ts";
 import { createResultCache, type ResultCache } from "./result-cache.ts";
+import { createRunStore, type RunStore } from "./run-store.ts";
 
 export interface Adapters {
   db: Database;
@@ -18,6 +19,7 @@ export interface Adapters {
   queues: JobQueues;
   locks: LockStore;
   datasets: DatasetStore;
+  runs: RunStore;
 }
 
 export function createAdapters(env: Env): Adapters {
@@ -31,5 +33,6 @@ export function createAdapters(env: Env): Adapters {
     queues: createJobQueues(env),
     locks: createLockStore(db),
     datasets: createDatasetStore(env.BUCKET),
+    runs: createRunStore(db),
   };
 }

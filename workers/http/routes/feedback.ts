@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { FeedbackRequest, WebhookFeedback, type FeedbackAccepted } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
-import { LIMITS } from "../../contract/limits.ts";
+import { BODY_LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { createWebhookSecret, verifyWebhook } from "../../codecs/standard-webhooks.ts";
 import { parseRequest } from "../../services/parse-request.ts";
@@ -11,17 +11,17 @@ import { submitFeedback } from "../../services/submit-feedback.ts";
 import { claimWebhookId, releaseWebhookId } from "../../services/webhook-replay.ts";
 import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
+import { batchIdParam } from "../params.ts";
 
-const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const WEBHOOK_REFUSED =
   "The webhook does not verify: sign it with the tenant's secret (Standard Webhooks headers webhook-id, " +
   "webhook-timestamp within five minutes, webhook-signature).";
 
 export const feedbackRoutes = new Hono<AppEnv>()
   .post("/batches/:id/feedback", requireScope("feedback"), async (c) => {
-    const { value } = await decodeJsonBody(c.req.raw, LIMITS);
+    const batchId = batchIdParam(c);
+    const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.feedback);
     const body = parseRequest(FeedbackRequest, value);
-    const batchId = c.req.param("id");
     const accepted = await submitFeedback(c.get("adapters"), c.get("principal").tenantId, batchId, {
       ...body,
       source: c.req.header("x-client") === "dashboard" ? "dashboard" : "api",
@@ -31,15 +31,11 @@ export const feedbackRoutes = new Hono<AppEnv>()
   })
   .post("/webhooks/feedback", async (c) => {
     const adapters = c.get("adapters");
-    const raw = await c.req.text();
-    if (raw.length > MAX_WEBHOOK_BYTES)
-      throw new ApiError("PAYLOAD_TOO_LARGE", `A webhook body is at most ${MAX_WEBHOOK_BYTES} bytes.`);
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(raw);
-    } catch {
-      throw new ApiError("MALFORMED_BODY", "The webhook body is not valid JSON.");
-    }
+    // Read under the same caps as every body (no key is needed here, so this matters most).
+    const { value: envelope, text: raw = "" } = await decodeJsonBody(c.req.raw, BODY_LIMITS.webhook, {
+      compressed: false,
+      keepText: true,
+    });
     const tenantName = (envelope as { tenant?: unknown } | null)?.tenant;
     const tenant = typeof tenantName === "string" ? await adapters.keys.findTenantByName(tenantName) : null;
     // An unknown tenant is checked against a throwaway secret, so it costs what a known one costs.
