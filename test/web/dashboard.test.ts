@@ -13,16 +13,29 @@ const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = "test-results/screenshots";
 const SEED = 4242;
 const ROWS = 10;
+// A busy 2-core machine can take seconds to start a page or finish server work (a queue, a
+// retraining); every wait on either says how long it may take instead of trusting a default.
+const READY_MS = 30_000;
+const SERVER_MS = 30_000;
 
 describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   let worker: LocalWorker;
   let context: BrowserContext;
   let page: Page;
   let batchUrl = "";
+  // The retrained version's name ("v<N>") is the registry's to choose; the tests read it back.
+  let promoted = "";
   const problems: string[] = [];
 
   const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const nav = (name: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+  /** The layout marks <main> with the route's id and data-ready once that page is loaded and mounted. */
+  const ready = (route: string) =>
+    page.locator(`main[data-page="${route}"][data-ready]`).waitFor({ timeout: READY_MS });
+  const open = async (url: string, route: string) => {
+    await page.goto(url, { waitUntil: "load", timeout: READY_MS });
+    await ready(route);
+  };
   const api = (path: string) =>
     fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${worker.adminKey}` } }).then(
       (response) => response.json() as Promise<Record<string, unknown>>,
@@ -48,7 +61,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
-    // Everything here answers in well under a second; fail fast rather than at Playwright's 30 s.
+    // Waits within a loaded page (a click, a field): fail fast rather than at Playwright's 30 s.
+    // Page loads and server work wait on their own, longer timeouts (READY_MS, SERVER_MS).
     page.setDefaultTimeout(10_000);
     page.on("console", (message) => {
       if (message.type() === "error") {
@@ -64,8 +78,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   });
 
   it("sends a visitor without a key to sign in, and shows the overview after", async () => {
-    await page.goto(`${worker.url}/`, { waitUntil: "load" });
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    await open(`${worker.url}/`, "/signin");
+    expect(new URL(page.url()).pathname).toBe("/signin");
     await expect(page.getByRole("heading", { name: "Sign in" }).isVisible()).resolves.toBe(true);
     await shoot("sign-in");
 
@@ -75,6 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
 
     await page.getByLabel("API key").fill(worker.adminKey);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await ready("/");
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     await page.getByRole("banner").getByText("Tenant demo").waitFor();
     const scopes = await page.getByRole("list", { name: "Scopes of this key" }).getByRole("listitem").allTextContents();
@@ -88,6 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
 
   it("submits a random demo sample of 10 rows and follows it to completion", async () => {
     await nav("Batches").click();
+    await ready("/batches");
     await page.getByRole("heading", { name: "New batch" }).waitFor();
     expect(await page.getByLabel("Random demo sample").isChecked()).toBe(true);
 
@@ -112,18 +128,22 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await page.getByLabel(String(ROWS), { exact: true }).check();
     await page.getByLabel("Seed").fill(String(SEED));
     await page.getByRole("button", { name: `Score ${ROWS} rows` }).click();
-    await page.getByText(`all ${ROWS} rows scored`).waitFor();
+    await page.getByText(`all ${ROWS} rows scored`).waitFor({ timeout: SERVER_MS });
     expect(await page.locator("progress#batch-progress").getAttribute("value")).toBe(String(ROWS));
-    await page.getByRole("table", { name: "Batches, newest first" }).getByRole("link").first().waitFor();
+    await page
+      .getByRole("table", { name: "Batches, newest first" })
+      .getByRole("link")
+      .first()
+      .waitFor({ timeout: SERVER_MS });
     await shoot("batches");
   });
 
   it("shows each prediction with its margin, model version and contributions, and saves two corrections", async () => {
     await page.getByRole("link", { name: "See the predictions" }).click();
+    await ready("/batches/[id]");
     await page.getByRole("heading", { name: /^Batch bat_/ }).waitFor();
     batchUrl = page.url();
-    const rows = page.locator("table.predictions tbody tr");
-    await expect.poll(() => rows.count()).toBe(ROWS);
+    expect(await page.locator("table.predictions tbody tr").count()).toBe(ROWS);
     const models = await page.locator('table.predictions tbody td[data-label="Model"]').allTextContents();
     expect(new Set(models.map((m) => m.trim()))).toEqual(new Set(["seed-1"]));
     await page.getByRole("columnheader", { name: "contribution of variance" }).waitFor();
@@ -141,22 +161,27 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
       await page.getByLabel(`True label of row ${row}`).selectOption(String(truth[row]));
     }
     await page.getByRole("button", { name: "Save 2 labels" }).click();
-    await page.getByText("Saved 2 labels").waitFor();
+    await page.getByText("Saved 2 labels").waitFor({ timeout: SERVER_MS });
     await shoot("batch-detail");
 
     // Feedback travels through a queue; it is in D1 (and counted) moments later.
     await expect
-      .poll(async () => ((await api("/v1/metrics")).volume as { feedback24h: number }).feedback24h, { timeout: 10_000 })
+      .poll(async () => ((await api("/v1/metrics")).volume as { feedback24h: number }).feedback24h, {
+        timeout: SERVER_MS,
+      })
       .toBe(2);
   });
 
   it("retrains on demand and marks the promoted version as the champion", async () => {
     await nav("Models").click();
+    await ready("/models");
     await page.getByRole("heading", { name: "Versions", exact: true }).waitFor();
     await page.getByRole("button", { name: "Retrain now" }).click();
-    await page.getByText("Promoted v2").waitFor({ timeout: 60_000 });
-    const v2 = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: /^v2\b/ }) });
-    await v2.getByText("champion", { exact: true }).waitFor();
+    const outcome = page.getByText(/^Promoted v\d+/);
+    await outcome.waitFor({ timeout: 60_000 });
+    promoted = /^Promoted (v\d+)/.exec(await outcome.innerText())?.[1] ?? "";
+    const row = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: new RegExp(`^${promoted}\\b`) }) });
+    await row.getByText("champion", { exact: true }).waitFor({ timeout: SERVER_MS });
     await shoot("models");
 
     // Rolling back asks first; the dialog works from the keyboard and Escape cancels it.
@@ -168,26 +193,26 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await shoot("models-roll-back");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
-    await v2.getByText("champion", { exact: true }).waitFor();
+    await row.getByText("champion", { exact: true }).waitFor();
   });
 
   it("compares two versions", async () => {
     await page.getByRole("button", { name: "Compare" }).click();
-    await page.getByRole("heading", { name: "seed-1 → v2" }).waitFor();
+    await ready("/models/compare");
+    await page.getByRole("heading", { name: `seed-1 → ${promoted}` }).waitFor();
     await page.getByRole("rowheader", { name: "Accuracy", exact: true }).waitFor();
     await shoot("compare");
   });
 
   it("stays readable on a narrow screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [name, url] of [
-      ["narrow-overview", `${worker.url}/`],
-      ["narrow-batch-detail", batchUrl],
-      ["narrow-models", `${worker.url}/models`],
+    for (const [name, url, route] of [
+      ["narrow-overview", `${worker.url}/`, "/"],
+      ["narrow-batch-detail", batchUrl, "/batches/[id]"],
+      ["narrow-models", `${worker.url}/models`, "/models"],
     ] as const) {
-      await page.goto(url, { waitUntil: "load" });
+      await open(url, route);
       await page.getByRole("heading", { level: 1 }).waitFor();
-      await page.waitForLoadState("load");
       // Browser-side expressions as strings: this file is type-checked without the DOM library.
       const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
       expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
@@ -198,12 +223,14 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   it("signs out and forgets the key", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await nav("Overview").click();
-    await page.getByRole("region", { name: "Active model" }).getByText("v2").waitFor();
+    await ready("/");
+    await page.getByRole("region", { name: "Active model" }).getByText(promoted, { exact: true }).waitFor();
     await shoot("overview-after-retrain");
     await page.getByRole("button", { name: "Sign out" }).click();
+    await ready("/signin");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
-    await page.goto(`${worker.url}/models`, { waitUntil: "load" });
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    await open(`${worker.url}/models`, "/signin");
+    expect(new URL(page.url()).pathname).toBe("/signin");
     const stored = await page.evaluate<(string | null)[]>(
       '[sessionStorage, localStorage].map((storage) => storage.getItem("edge-svm.session"))',
     );
@@ -214,6 +241,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     // Signed out on /models, so signing in returns there.
     await page.getByLabel("API key").fill(worker.keys.reader);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await ready("/models");
     await page.getByRole("heading", { name: "Models", exact: true }).waitFor();
     const scopes = page.getByRole("list", { name: "Scopes of this key" }).getByRole("listitem");
     expect(await scopes.allTextContents()).toEqual(["read"]);
@@ -222,8 +250,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await shoot("models-read-only-key");
 
     await nav("Batches").click();
+    await ready("/batches");
     await page.getByText("This key cannot submit batches").waitFor();
-    await page.goto(batchUrl, { waitUntil: "load" });
+    await open(batchUrl, "/batches/[id]");
     await page.getByText("This key cannot send labels").waitFor();
     expect(await page.getByLabel("True label of row 0").isDisabled()).toBe(true);
   });
