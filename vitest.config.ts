@@ -16,7 +16,12 @@ export default defineConfig(async () => {
           tsconfig: "./tsconfig.json",
           test: {
             name: "node",
-            include: ["test/model/**/*.test.ts", "test/scripts/**/*.test.ts", "test/web-unit/**/*.test.ts"],
+            include: [
+              "test/model/**/*.test.ts",
+              "test/scripts/**/*.test.ts",
+              "test/web-unit/**/*.test.ts",
+              "test/properties/**/*.test.ts",
+            ],
             environment: "node",
           },
         },
