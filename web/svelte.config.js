@@ -7,6 +7,28 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ pages: "build", assets: "build", fallback: "index.html", strict: true }),
+    // A Content-Security-Policy <meta> in every page, with the hash of SvelteKit's inline bootstrap
+    // script added to script-src on each build (it changes with every build, so only the build can
+    // name it). web/static/_headers sends the rest (frame-ancestors cannot be set by <meta>).
+    csp: {
+      mode: "hash",
+      directives: {
+        "default-src": ["self"],
+        "script-src": ["self"],
+        // Two style attributes, nothing else inline: SvelteKit's route announcer (it must stay
+        // visually hidden) and the `display: contents` wrapper of src/app.html.
+        "style-src": [
+          "self",
+          "unsafe-hashes",
+          "sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo=",
+          "sha256-tcbDxjMo+xKqM21aCGYbs/QAJqB7yUXC06oPWDapBgc=",
+        ],
+        "img-src": ["self"],
+        "object-src": ["none"],
+        "base-uri": ["self"],
+        "form-action": ["self"],
+      },
+    },
     alias: {
       // Types of the public /v1 contract (import type only: no server code in the bundle).
       $contract: "../workers/contract",

@@ -26,6 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   // The retrained version's name ("v<N>") is the registry's to choose; the tests read it back.
   let promoted = "";
   const problems: string[] = [];
+  const violations: string[] = [];
 
   const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const nav = (name: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
@@ -68,6 +69,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
       if (message.type() === "error") {
         problems.push(`console: ${message.text()} (${message.location().url})`);
       }
+      // Chromium reports what a Content Security Policy refused on the console ("Refused to …").
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
     });
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   });
@@ -255,6 +258,46 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await open(batchUrl, "/batches/[id]");
     await page.getByText("This key cannot send labels").waitFor();
     expect(await page.getByLabel("True label of row 0").isDisabled()).toBe(true);
+  });
+
+  it("serves the dashboard under a strict Content Security Policy, and the API reference too", async () => {
+    // The static assets' headers (web/static/_headers), on the SPA fallback and on a file.
+    for (const path of ["/models", "/favicon.svg"]) {
+      const headers = (await fetch(`${worker.url}${path}`)).headers;
+      expect(headers.get("content-security-policy"), path).toMatch(/(^|; )default-src 'self'(;|$)/);
+      expect(headers.get("content-security-policy"), path).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+      expect(headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(headers.get("x-frame-options"), path).toBe("DENY");
+      expect(headers.get("referrer-policy"), path).toBe("no-referrer");
+    }
+    // The build's own policy (kit.csp) admits SvelteKit's bootstrap by its hash and no other inline script.
+    await open(`${worker.url}/`, "/");
+    const meta = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute("content");
+    expect(meta).toMatch(/(^|; )script-src 'self' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    // An injected inline script is refused (on a page of its own, so this refusal is not a finding).
+    const probe = await context.newPage();
+    const refused: string[] = [];
+    probe.on("console", (message) => refused.push(message.text()));
+    try {
+      await probe.goto(`${worker.url}/signin`, { waitUntil: "load", timeout: READY_MS });
+      await probe.locator("main[data-ready]").waitFor({ timeout: READY_MS });
+      await probe.addScriptTag({ content: "window.injected = true;" }).catch(() => null);
+      expect(await probe.evaluate<unknown>("window.injected")).toBeUndefined();
+      await expect
+        .poll(() => refused.some((text) => /inline script.*Content Security Policy/i.test(text)), { timeout: 5_000 })
+        .toBe(true);
+    } finally {
+      await probe.close();
+    }
+
+    // /v1/docs: its inline stylesheet applies (body max-width 60rem), and nothing is refused.
+    await page.goto(`${worker.url}/v1/docs`, { waitUntil: "load", timeout: READY_MS });
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.evaluate<string>("getComputedStyle(document.body).maxWidth")).toBe("960px");
+  });
+
+  it("reports no Content Security Policy violation on any page", () => {
+    expect(violations).toEqual([]);
   });
 
   it("logs no errors in the browser console", () => {

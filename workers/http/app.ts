@@ -1,6 +1,8 @@
-// The Hono app for /v1: request ids, adapters from bindings, one error body, the routes.
+// The Hono app for /v1: request ids, security headers, adapters from bindings, one error body,
+// the routes.
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { createAdapters } from "../adapters/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { handleError, handleNotFound } from "./handle-error.ts";
@@ -11,9 +13,24 @@ import { referenceRoutes } from "./routes/reference.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelRoutes } from "./routes/models.ts";
 
+// The API answers JSON (and CSV), which must never load or run anything, nor be framed.
+const JSON_POLICY = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+// /v1/docs is one HTML page with a single inline <style> and no script (routes/reference.ts).
+const DOCS_POLICY = { ...JSON_POLICY, styleSrc: ["'unsafe-inline'"] };
+const hardening = { xFrameOptions: "DENY", referrerPolicy: "no-referrer" } as const;
+
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestId({ headerName: "x-request-id" }));
+  // Headers are set after the handler (errors and 404s included); the outer middleware sets them
+  // last, so the /v1/docs policy is registered first to win over the JSON one for that page.
+  app.use("/v1/docs", secureHeaders({ ...hardening, contentSecurityPolicy: DOCS_POLICY }));
+  app.use("*", secureHeaders({ ...hardening, contentSecurityPolicy: JSON_POLICY }));
   app.use("*", async (c, next) => {
     c.set("adapters", createAdapters(c.env));
     await next();
