@@ -25,8 +25,8 @@ export const PACKINGS = {
 } satisfies Record<string, { encoding: string | undefined; pack: Pack; checksummed: boolean }>;
 export type Packing = keyof typeof PACKINGS;
 
-// Content-Encoding values the decoder wrongly takes for deflate (see decode-body.test.ts).
-export const KNOWN_BUG_ENCODINGS = ["constructor", "__proto__"];
+// Names of Object.prototype's own keys, which a plain `in` check once took for encodings.
+export const PROTOTYPE_ENCODINGS = ["constructor", "__proto__"];
 
 /** The API's own caps, or tiny ones that a small generated body can break. */
 export const bodyLimits: fc.Arbitrary<BodyLimits> = fc.oneof(

@@ -1,5 +1,6 @@
-// Opaque pagination cursors: base64url of "createdAt.id"; a tampered cursor is a 400.
+// Opaque pagination cursors: base64url of the UTF-8 of "createdAt.id"; a tampered cursor is a 400.
 import { ApiError } from "../contract/errors.ts";
+import { toBase64Url } from "./ids.ts";
 
 export interface Cursor {
   createdAt: number;
@@ -7,12 +8,14 @@ export interface Cursor {
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(`${cursor.createdAt}.${cursor.id}`).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return toBase64Url(new TextEncoder().encode(`${cursor.createdAt}.${cursor.id}`));
 }
 
 export function decodeCursor(text: string): Cursor {
   try {
-    const [createdAt, ...rest] = atob(text.replaceAll("-", "+").replaceAll("_", "/")).split(".");
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+    const [createdAt, ...rest] = new TextDecoder("utf-8", { fatal: true }).decode(bytes).split(".");
     const id = rest.join(".");
     const at = Number(createdAt);
     if (Number.isSafeInteger(at) && id.length > 0) return { createdAt: at, id };

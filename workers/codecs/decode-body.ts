@@ -44,7 +44,7 @@ export async function decodeJsonBody(
   options: DecodeOptions = {},
 ): Promise<DecodedBody> {
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity" && (options.compressed === false || !(encoding in ENCODINGS))) {
+  if (encoding !== "identity" && (options.compressed === false || !Object.hasOwn(ENCODINGS, encoding))) {
     throw new ApiError(
       "UNSUPPORTED_ENCODING",
       options.compressed === false
