@@ -15,7 +15,7 @@ export function decodeCursor(text: string): Cursor {
   try {
     const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
     const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-    const [createdAt, ...rest] = new TextDecoder("utf-8", { fatal: true }).decode(bytes).split(".");
+    const [createdAt, ...rest] = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes).split(".");
     const id = rest.join(".");
     const at = Number(createdAt);
     if (Number.isSafeInteger(at) && id.length > 0) return { createdAt: at, id };

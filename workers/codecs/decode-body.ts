@@ -5,14 +5,10 @@
 // or endless body, or a gzip bomb, costs at most the cap.
 import { ApiError } from "../contract/errors.ts";
 import { sha256Hex } from "./ids.ts";
-import { checkJsonShape, type JsonShapeLimits } from "./json-shape.ts";
+import type { BodyLimits } from "../contract/limits.ts";
+import { checkJsonShape } from "./json-shape.ts";
 
-export interface BodyLimits extends JsonShapeLimits {
-  maxEncodedBytes: number;
-  maxDecodedBytes: number;
-  ratioCheckAfterBytes: number;
-  maxRatio: number;
-}
+export type { BodyLimits };
 
 const ENCODINGS = { gzip: "gzip", "x-gzip": "gzip", deflate: "deflate" } as const;
 

@@ -3,7 +3,6 @@
 // anything, so no accepted or refused body can hold more than a few tens of MB of an isolate's
 // 128 MB (`npm run bench:memory` prints the peak heap of the worst cases).
 import { MAX_ABS_FEATURE } from "../../model/feature-bounds.ts";
-import type { BodyLimits } from "../codecs/decode-body.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -36,6 +35,19 @@ export const LIMITS = {
   maxSendBatchBytes: 240 * KiB,
   maxPageSize: 100,
 } as const;
+
+/** The caps one route puts on a request body (read by codecs/decode-body.ts). */
+export interface BodyLimits {
+  maxEncodedBytes: number;
+  maxDecodedBytes: number;
+  /** Above this many decoded bytes a compressed body may expand at most maxRatio times. */
+  ratioCheckAfterBytes: number;
+  maxRatio: number;
+  /** Arrays and objects the JSON may hold. */
+  maxContainers: number;
+  /** Values the JSON may hold (each element and each member counts one). */
+  maxValues: number;
+}
 
 // Above this many decoded bytes a compressed body may expand at most 200 times.
 const ratio = { ratioCheckAfterBytes: 1 * MiB, maxRatio: 200 };
