@@ -93,11 +93,12 @@ describe("ingest and reading", () => {
   });
 
   it("explains a prediction: contributions plus the bias add up to the margin", async () => {
-    const { key } = await createTenantKey();
+    const { key, tenantId } = await createTenantKey();
     const { batchId } = await (await postBatch(key, { features: makeRows(4) })).json<{ batchId: string }>();
     await waitComplete(key, batchId);
     const explained = await (await api(`/v1/batches/${batchId}?explain=1`, { key })).json<Result>();
-    const artifact = JSON.parse((await adapters().models.readArtifact("seed-1")) ?? "{}") as {
+    const seed = await adapters().models.findModel(tenantId, "seed-1");
+    const artifact = JSON.parse((seed && (await adapters().models.readArtifact(seed))) ?? "{}") as {
       bias: number;
       featureNames: string[];
     };

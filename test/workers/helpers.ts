@@ -3,21 +3,50 @@ import { env, exports } from "cloudflare:workers";
 import { gzipSync, strToU8 } from "fflate";
 import { createAdapters } from "../../workers/adapters/index.ts";
 import type { Scope } from "../../workers/adapters/key-store.ts";
-import { seedDemo } from "../../workers/services/seed-demo.ts";
+import { decodeArtifact, sealArtifact, type Artifact } from "../../model/index.ts";
+import { DEMO_TENANT, seedDemo } from "../../workers/services/seed-demo.ts";
+import { registerModel } from "../../workers/services/register-model.ts";
 
 export const adapters = () => createAdapters(env);
 
-/** A fresh tenant with one key: tests never see each other's batches. */
-export async function createTenantKey(scopes: Scope[] = ["ingest", "read", "feedback", "admin"]) {
+/**
+ * A fresh tenant with one key: tests never see each other's batches or models. Unless asked
+ * not to, the tenant gets its own copy of the demo model (seed-1) and base data.
+ */
+export async function createTenantKey(
+  scopes: Scope[] = ["ingest", "read", "feedback", "admin"],
+  options: { model?: boolean } = {},
+) {
   const tenant = `t-${crypto.randomUUID().slice(0, 8)}`;
   const { key } = await adapters().keys.createKey(tenant, scopes);
   const principal = await adapters().keys.verifyKey(key);
   if (!principal) throw new Error("a key just created does not verify");
+  if (options.model !== false) await giveDemoModel(principal.tenantId);
   return { key, tenant, tenantId: principal.tenantId };
 }
 
+/** The demo tenant, seeded like `npm start` does. */
 export async function ensureModel() {
   return seedDemo(adapters());
+}
+
+/** Copies the demo tenant's seed model and base dataset to another tenant, as its champion. */
+export async function giveDemoModel(tenantId: string): Promise<void> {
+  const a = adapters();
+  await seedDemo(a);
+  const demo = await a.keys.findTenantByName(DEMO_TENANT);
+  const record = demo && (await a.models.findModel(demo.id, "seed-1"));
+  const text = record && (await a.models.readArtifact(record));
+  const base =
+    demo &&
+    (await env.DB.prepare("SELECT base_dataset_key AS key FROM tenants WHERE id = ?")
+      .bind(demo.id)
+      .first<{ key: string }>());
+  const csv = base && (await (await env.BUCKET.get(base.key))?.text());
+  if (!text || !csv) throw new Error("the demo tenant has no seed model to copy");
+  const artifact = await decodeArtifact(text);
+  await registerModel(a, tenantId, artifact, { status: "champion", source: "seed", fingerprint: record.fingerprint });
+  await a.datasets.writeBase(tenantId, csv);
 }
 
 export function gzipJson(value: unknown): Uint8Array<ArrayBuffer> {
@@ -44,4 +73,23 @@ export function makeRows(n: number, d = 4, seed = 1): number[][] {
   let s = seed;
   const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 10 - 5;
   return Array.from({ length: n }, () => Array.from({ length: d }, next));
+}
+
+/** Publishes a copy of the seed model under another version name for the key's tenant. */
+export async function publishCopy(key: string, version: string, activate = false): Promise<Artifact> {
+  const demo = await adapters().keys.findTenantByName(DEMO_TENANT);
+  const record = demo && (await adapters().models.findModel(demo.id, "seed-1"));
+  const text = record && (await adapters().models.readArtifact(record));
+  if (!text) throw new Error("no seed model to copy: call ensureModel() first");
+  const { checksum: _, ...body } = JSON.parse(text) as Artifact;
+  const artifact = await sealArtifact({ ...body, version, createdAt: new Date().toISOString() });
+  const response = await api("/v1/models", {
+    method: "POST",
+    key,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ artifact, activate }),
+  });
+  if (response.status !== 201)
+    throw new Error(`publishing ${version} answered ${response.status}: ${await response.text()}`);
+  return artifact;
 }

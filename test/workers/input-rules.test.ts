@@ -245,7 +245,7 @@ describe("training with rows recorded before values were bounded", () => {
         "INSERT INTO feedback (batch_id, row, tenant_id, label, source, labelled_at, received_at) VALUES (?, 0, ?, 0, 'api', ?, ?)",
       ).bind(batch.id, tenantId, Date.now(), Date.now()),
     ]);
-    const champion = (await adapters().models.findChampion())?.version;
+    const champion = (await adapters().models.findChampion(tenantId))?.version;
     const response = await api("/v1/models/retrain", {
       method: "POST",
       key,
@@ -255,7 +255,7 @@ describe("training with rows recorded before values were bounded", () => {
     const outcome = await response.json<{ status: string; reason?: string; details?: { skipped: number } }>();
     expect(outcome.status, outcome.reason).not.toBe("failed");
     expect(outcome.details?.skipped).toBeGreaterThanOrEqual(1);
-    if (champion && (await adapters().models.findChampion())?.version !== champion) {
+    if (champion && (await adapters().models.findChampion(tenantId))?.version !== champion) {
       await api(`/v1/models/${champion}/activate`, { method: "POST", key });
     }
   });

@@ -12,7 +12,7 @@ import worker from "../../workers/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { generateDemoData } from "../../model/index.ts";
 import { refreshChampionSoon } from "../../workers/services/serving-model.ts";
-import { adapters, api, createTenantKey, ensureModel, postBatch } from "./helpers.ts";
+import { adapters, api, createTenantKey, ensureModel, postBatch, publishCopy } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 interface Result {
@@ -56,8 +56,8 @@ async function sendFeedback(key: string, batchId: string, body: unknown, headers
   });
 }
 
-async function champion(): Promise<string | undefined> {
-  return (await adapters().models.findChampion())?.version;
+async function champion(tenantId: string): Promise<string | undefined> {
+  return (await adapters().models.findChampion(tenantId))?.version;
 }
 
 beforeAll(async () => {
@@ -66,8 +66,8 @@ beforeAll(async () => {
 
 describe("the learning loop", () => {
   it("scores, takes corrections, retrains on cron, promotes, and scores the next batch with the new version", async () => {
-    const { key } = await createTenantKey();
-    const before = await champion();
+    const { key, tenantId } = await createTenantKey();
+    const before = await champion(tenantId);
     const { features, labels } = labelledRows(60, 99);
     const batch = await submitAndWait(key, features);
     expect(new Set(batch.predictions.map((p) => p.modelVersion))).toEqual(new Set([before]));
@@ -85,24 +85,30 @@ describe("the learning loop", () => {
       .all();
     expect(sources.results).toEqual([{ source: "dashboard" }]);
 
+    // The cron queues one retrain job per tenant with enough new labels; the job runs it.
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "*/15 * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
-    const run = await env.DB.prepare(
-      "SELECT * FROM training_runs WHERE trigger = 'cron' ORDER BY started_at DESC LIMIT 1",
-    ).first<{
-      status: string;
-      challenger_version: string;
-      details: string;
-    }>();
+    const run = await vi.waitFor(
+      async () => {
+        const found = await env.DB.prepare(
+          "SELECT * FROM training_runs WHERE trigger = 'cron' AND tenant_id = ? AND status != 'running' ORDER BY started_at DESC LIMIT 1",
+        )
+          .bind(tenantId)
+          .first<{ status: string; challenger_version: string; details: string }>();
+        if (!found) throw new Error("no finished cron run yet");
+        return found;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     expect(run?.status).toBe("promoted");
     const details = JSON.parse(run?.details ?? "{}");
     expect(details.feedbackRows).toBeGreaterThanOrEqual(60);
     expect(details.gate.challengerAccuracy).toBeGreaterThan(0.9);
     const promoted = run?.challenger_version;
-    expect(await champion()).toBe(promoted);
+    expect(await champion(tenantId)).toBe(promoted);
 
-    refreshChampionSoon();
+    refreshChampionSoon(tenantId);
     const next = await submitAndWait(key, labelledRows(5, 100).features);
     expect(new Set(next.predictions.map((p) => p.modelVersion))).toEqual(new Set([promoted]));
     const models = await (
@@ -114,8 +120,8 @@ describe("the learning loop", () => {
   });
 
   it("rejects a challenger trained on poisoned labels, and the champion keeps serving", async () => {
-    const { key } = await createTenantKey();
-    const before = await champion();
+    const { key, tenantId } = await createTenantKey();
+    const before = await champion(tenantId);
     const { features, labels } = labelledRows(1500, 7);
     const zeros = features.filter((_, i) => labels[i] === 0).slice(0, 800);
     const batch = await submitAndWait(key, zeros);
@@ -145,17 +151,21 @@ describe("the learning loop", () => {
     expect(outcome.status).toBe("rejected");
     expect(outcome.reason).toMatch(/trusted base rows|worse than champion|below the floor/);
     expect(outcome.details.gate.challengerBaseAccuracy).toBeLessThan(outcome.details.gate.championBaseAccuracy);
-    expect(await champion()).toBe(before);
-    const rejected = await adapters().models.findModel(outcome.challengerVersion);
+    expect(await champion(tenantId)).toBe(before);
+    const rejected = await adapters().models.findModel(tenantId, outcome.challengerVersion);
     expect(rejected?.status).toBe("rejected");
     // Undo the poison so later tests train on clean data.
     await env.DB.prepare("DELETE FROM feedback WHERE batch_id = ?").bind(batch.batchId).run();
   });
 
   it("runs exactly one retraining when two are triggered at once", async () => {
-    const { key } = await createTenantKey();
+    const { key, tenantId } = await createTenantKey();
     const countRuns = async () =>
-      (await env.DB.prepare("SELECT count(*) AS n FROM training_runs").first<{ n: number }>())?.n ?? 0;
+      (
+        await env.DB.prepare("SELECT count(*) AS n FROM training_runs WHERE tenant_id = ?")
+          .bind(tenantId)
+          .first<{ n: number }>()
+      )?.n ?? 0;
     const runsBefore = await countRuns();
     const trigger = () =>
       api("/v1/models/retrain", {
@@ -187,8 +197,9 @@ describe("the learning loop", () => {
 
 describe("the model registry", () => {
   it("rolls back to an earlier version and serves it at once; the API names it", async () => {
-    const { key } = await createTenantKey();
-    const current = await champion();
+    const { key, tenantId } = await createTenantKey();
+    await publishCopy(key, "newer-2", true);
+    expect(await champion(tenantId)).toBe("newer-2");
     const activate = await api("/v1/models/seed-1/activate", { method: "POST", key });
     expect(activate.status).toBe(200);
     expect(await activate.json()).toMatchObject({ version: "seed-1", champion: true });
@@ -206,10 +217,11 @@ describe("the model registry", () => {
       "seed-1",
     );
     const audit = await env.DB.prepare(
-      "SELECT action, subject FROM audit_log WHERE action = 'model.activated' ORDER BY id DESC LIMIT 1",
-    ).first();
-    expect(audit).toEqual({ action: "model.activated", subject: "seed-1" });
-    if (current && current !== "seed-1") await api(`/v1/models/${current}/activate`, { method: "POST", key });
+      "SELECT action, subject, detail FROM audit_log WHERE action = 'model.activated' AND tenant_id = ? ORDER BY id DESC LIMIT 1",
+    )
+      .bind(tenantId)
+      .first();
+    expect(audit).toEqual({ action: "model.activated", subject: "seed-1", detail: '{"previous":"newer-2"}' });
   });
 
   it("needs the admin scope to activate or retrain", async () => {
@@ -219,12 +231,14 @@ describe("the model registry", () => {
   });
 
   it("never serves a corrupt artifact: activation is refused and the champion keeps serving, with the error visible", async () => {
-    const { key } = await createTenantKey();
-    const before = await champion();
-    const good = JSON.parse((await adapters().models.readArtifact("seed-1")) ?? "{}");
+    const { key, tenantId } = await createTenantKey();
+    const before = await champion(tenantId);
+    const seed = await adapters().models.findModel(tenantId, "seed-1");
+    const good = JSON.parse((seed && (await adapters().models.readArtifact(seed))) ?? "{}");
     const tampered = { ...good, version: "tampered-1", weights: good.weights.map((w: number) => -w) };
     await adapters().models.saveModel(
       {
+        tenantId,
         version: "tampered-1",
         status: "candidate",
         parentVersion: null,
@@ -242,21 +256,24 @@ describe("the model registry", () => {
     const refused = await api("/v1/models/tampered-1/activate", { method: "POST", key });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ error: { code: "MODEL_INVALID" } });
-    expect(await champion()).toBe(before);
+    expect(await champion(tenantId)).toBe(before);
 
     // Even if the pointer is moved behind the API's back, the isolate keeps the last good model.
     const app = createApp();
     const call = (path: string, init: RequestInit = {}) =>
       app.fetch(new Request(`http://edge-svm.test${path}`, init), env, createExecutionContext());
-    await call("/v1/health");
+    const me = () => call("/v1/me", { headers: { authorization: `Bearer ${key}` } });
+    await me();
     await env.DB.batch([
-      env.DB.prepare("UPDATE models SET status = 'retired' WHERE status = 'champion'"),
-      env.DB.prepare("UPDATE models SET status = 'champion' WHERE version = 'tampered-1'"),
+      env.DB.prepare("UPDATE models SET status = 'retired' WHERE status = 'champion' AND tenant_id = ?").bind(tenantId),
+      env.DB.prepare("UPDATE models SET status = 'champion' WHERE version = 'tampered-1' AND tenant_id = ?").bind(
+        tenantId,
+      ),
     ]);
-    refreshChampionSoon();
-    const health = await (await call("/v1/health")).json<{ model: { version: string; error?: string } }>();
-    expect(health.model.version).toBe(before);
-    expect(health.model.error).toMatch(/tampered-1 cannot be served: .*checksum/);
+    refreshChampionSoon(tenantId);
+    const status = await (await me()).json<{ model: { version: string; error?: string } }>();
+    expect(status.model.version).toBe(before);
+    expect(status.model.error).toMatch(/tampered-1 cannot be served: .*checksum/);
     const predicted = await call("/v1/predict", {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -265,11 +282,7 @@ describe("the model registry", () => {
     expect((await predicted.json<{ predictions: { modelVersion: string }[] }>()).predictions[0].modelVersion).toBe(
       before,
     );
-    await env.DB.batch([
-      env.DB.prepare("UPDATE models SET status = 'rejected' WHERE version = 'tampered-1'"),
-      env.DB.prepare("UPDATE models SET status = 'champion' WHERE version = ?").bind(before ?? ""),
-    ]);
-    refreshChampionSoon();
+    refreshChampionSoon(tenantId);
   });
 });
 

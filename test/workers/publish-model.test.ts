@@ -28,8 +28,8 @@ const publish = (key: string, body: unknown) =>
 describe("publishing a model trained elsewhere", () => {
   it("registers a verified artifact with its own feature schema as a candidate, leaving the champion alone", async () => {
     await ensureModel();
-    const { key } = await createTenantKey();
-    const champion = (await adapters().models.findChampion())?.version;
+    const { key, tenantId } = await createTenantKey();
+    const champion = (await adapters().models.findChampion(tenantId))?.version;
     const { artifact, dataset } = await trainedArtifact("byo-7");
     const response = await publish(key, { artifact, dataset });
     expect(response.status).toBe(201);
@@ -38,7 +38,7 @@ describe("publishing a model trained elsewhere", () => {
       status: "candidate",
       featureNames: artifact.featureNames,
     });
-    expect((await adapters().models.findChampion())?.version).toBe(champion);
+    expect((await adapters().models.findChampion(tenantId))?.version).toBe(champion);
     expect(await publish(key, { artifact, dataset }).then((r) => r.status)).toBe(409);
   });
 

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sealArtifact, type Artifact } from "../../model/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { resetServingCache } from "../../workers/services/serving-model.ts";
+import { artifactKey } from "../../workers/adapters/model-registry.ts";
 import { adapters, api, createTenantKey, ensureModel } from "./helpers.ts";
 
 interface ErrorBody {
@@ -14,13 +15,15 @@ interface ErrorBody {
 }
 
 let admin = "";
+let tenantId = "";
 beforeAll(async () => {
   await ensureModel();
-  admin = (await createTenantKey()).key;
+  ({ key: admin, tenantId } = await createTenantKey());
 });
 
 async function seedArtifact(): Promise<Artifact> {
-  return JSON.parse((await adapters().models.readArtifact("seed-1")) ?? "{}") as Artifact;
+  const seed = await adapters().models.findModel(tenantId, "seed-1");
+  return JSON.parse((seed && (await adapters().models.readArtifact(seed))) ?? "{}") as Artifact;
 }
 
 async function publish(version: string, activate = false) {
@@ -36,12 +39,17 @@ async function publish(version: string, activate = false) {
   return artifact;
 }
 
-const championVersion = async () => (await adapters().models.findChampion())?.version;
+const championVersion = async () => (await adapters().models.findChampion(tenantId))?.version;
 
 describe("version names", () => {
   it("never overwrites a published model that took the next retrain's name", async () => {
     // The name a count-based namer would give the next retrain (count + 1 once this is published).
-    const count = (await env.DB.prepare("SELECT count(*) AS n FROM models").first<{ n: number }>())?.n ?? 0;
+    const count =
+      (
+        await env.DB.prepare("SELECT count(*) AS n FROM models WHERE tenant_id = ?")
+          .bind(tenantId)
+          .first<{ n: number }>()
+      )?.n ?? 0;
     const next = `v${count + 2}`;
     const published = await publish(next);
     const before = await championVersion();
@@ -54,9 +62,10 @@ describe("version names", () => {
     const outcome = await response.json<{ status: string; challengerVersion?: string; reason?: string }>();
     expect(outcome.status, outcome.reason).not.toBe("failed");
     expect(outcome.challengerVersion).not.toBe(next);
-    const stored = JSON.parse((await (await env.BUCKET.get(`models/${next}.json`))?.text()) ?? "{}") as Artifact;
+    const record = await adapters().models.findModel(tenantId, next);
+    expect(record?.checksum).toBe(published.checksum);
+    const stored = JSON.parse((await (await env.BUCKET.get(record?.artifactKey ?? ""))?.text()) ?? "{}") as Artifact;
     expect(stored.checksum).toBe(published.checksum);
-    expect((await adapters().models.findModel(next))?.checksum).toBe(published.checksum);
     // A second run also succeeds: the name clash cannot wedge retraining.
     const again = await api("/v1/models/retrain", {
       method: "POST",
@@ -72,11 +81,13 @@ describe("version names", () => {
 
   it("writes an artifact to R2 only if absent: an object already there is kept and the name refused", async () => {
     const version = `stray-${Date.now()}`;
-    await env.BUCKET.put(`models/${version}.json`, "not ours");
+    const key = artifactKey(tenantId, version);
+    await env.BUCKET.put(key, "not ours");
     const { checksum: _, ...body } = await seedArtifact();
     const artifact = await sealArtifact({ ...body, version });
     const saved = await adapters().models.saveModel(
       {
+        tenantId,
         version,
         status: "candidate",
         parentVersion: null,
@@ -92,8 +103,8 @@ describe("version names", () => {
       JSON.stringify(artifact),
     );
     expect(saved).toBeNull();
-    expect(await (await env.BUCKET.get(`models/${version}.json`))?.text()).toBe("not ours");
-    expect(await adapters().models.findModel(version)).toBeNull();
+    expect(await (await env.BUCKET.get(key))?.text()).toBe("not ours");
+    expect(await adapters().models.findModel(tenantId, version)).toBeNull();
   });
 });
 
@@ -101,8 +112,8 @@ describe("loading and activating", () => {
   it("refuses an artifact whose checksum differs from the registry's", async () => {
     const version = `swap-${Date.now()}`;
     await publish(version);
-    await env.DB.prepare("UPDATE models SET checksum = ? WHERE version = ?")
-      .bind(`sha256:${"0".repeat(64)}`, version)
+    await env.DB.prepare("UPDATE models SET checksum = ? WHERE version = ? AND tenant_id = ?")
+      .bind(`sha256:${"0".repeat(64)}`, version, tenantId)
       .run();
     resetServingCache();
     const read = await api(`/v1/models/${version}`, { key: admin });
@@ -176,8 +187,10 @@ describe("loading and activating", () => {
 describe("training runs", () => {
   it("shows a run that died mid-way as expired, and the next run records it as failed", async () => {
     const id = `run_dead${Date.now()}`;
-    await env.DB.prepare("INSERT INTO training_runs (id, trigger, status, started_at) VALUES (?, 'cron', 'running', ?)")
-      .bind(id, Date.now() - 11 * 60 * 1000)
+    await env.DB.prepare(
+      "INSERT INTO training_runs (id, tenant_id, trigger, status, started_at) VALUES (?, ?, 'cron', 'running', ?)",
+    )
+      .bind(id, tenantId, Date.now() - 11 * 60 * 1000)
       .run();
     const metrics = await (
       await api("/v1/metrics", { key: admin })

@@ -10,22 +10,18 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index.ts";
 import type { ScoreJob } from "../../workers/contract/messages.ts";
 import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+import { recordingEnv } from "./recording-env.ts";
 
 beforeAll(async () => {
   await ensureModel();
 });
 
 describe("the walking skeleton", () => {
-  it("reports the build version and the active model on /v1/health without a key", async () => {
+  it("reports the build version on /v1/health without a key, and nothing about any tenant's model", async () => {
     const response = await api("/v1/health");
     expect(response.status).toBe(200);
-    const body = await response.json<{
-      version: string;
-      model: { active: boolean; version: string; featureNames: string[] };
-    }>();
-    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(body.model).toMatchObject({ active: true, version: "seed-1" });
-    expect(body.model.featureNames).toHaveLength(4);
+    const body = await response.json<Record<string, unknown>>();
+    expect(body).toEqual({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
   it("scores a gzip batch through the real queue and serves it back from KV", async () => {
@@ -83,17 +79,23 @@ describe("the walking skeleton", () => {
     expect((await adapters().results.getResult(batch.id))?.result.status).toBe("complete");
   });
 
-  it("runs the cron handler, which records a retraining run that is skipped for lack of feedback", async () => {
+  it("runs the cron handler, which queues no retraining for a tenant without new feedback", async () => {
+    const { tenantId } = await createTenantKey();
+    const recording = recordingEnv();
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/15 * * * *" });
     const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
+    await worker.scheduled(controller, recording.env, ctx);
     await waitOnExecutionContext(ctx);
-    const runs = await env.DB.prepare("SELECT status, reason FROM training_runs WHERE trigger = 'cron'").all<{
-      status: string;
-      reason: string;
-    }>();
-    expect(runs.results.at(-1)).toMatchObject({ status: "skipped" });
-    expect(runs.results.at(-1)?.reason).toMatch(/new labels/);
+    const queued = recording.sent
+      .filter((m) => m.queue === "retrain-jobs")
+      .map((m) => (m.body as { tenantId: string }).tenantId);
+    expect(queued).not.toContain(tenantId);
+    const runs = await env.DB.prepare(
+      "SELECT count(*) AS n FROM training_runs WHERE tenant_id = ? AND trigger = 'cron'",
+    )
+      .bind(tenantId)
+      .first();
+    expect(runs).toEqual({ n: 0 });
   });
 
   it("answers an unknown API path with the JSON error body and a 404", async () => {
@@ -104,12 +106,18 @@ describe("the walking skeleton", () => {
 });
 
 describe("GET /v1/me", () => {
-  it("tells a key's tenant, id and scopes, and refuses a missing key", async () => {
+  it("tells a key's tenant, id, scopes and model, and refuses a missing key", async () => {
     const { key, tenant } = await createTenantKey(["read", "feedback"]);
     const response = await api("/v1/me", { key });
     expect(response.status).toBe(200);
-    const body = await response.json<{ tenant: string; keyId: string; scopes: string[] }>();
-    expect(body).toMatchObject({ tenant, scopes: ["read", "feedback"] });
+    const body = await response.json<{
+      tenant: string;
+      keyId: string;
+      scopes: string[];
+      model: { active: boolean; version: string; featureNames: string[] };
+    }>();
+    expect(body).toMatchObject({ tenant, scopes: ["read", "feedback"], model: { active: true, version: "seed-1" } });
+    expect(body.model.featureNames).toHaveLength(4);
     expect(key).toContain(body.keyId);
     expect((await api("/v1/me")).status).toBe(401);
   });

@@ -1,7 +1,7 @@
 // Batches, their chunks and scored rows in D1. Recording a chunk is one D1 batch() of raw
 // prepared statements (a transaction): upsert its rows, mark the chunk scored once, recount, and complete the
 // batch when every row is in. A redelivered chunk overwrites itself and never double-counts.
-import { and, asc, count, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, ne, or, sql } from "drizzle-orm";
 import { batches, feedback, predictions } from "../db/schema.ts";
 import type { Database } from "./database.ts";
 
@@ -42,6 +42,8 @@ export interface PageCursor {
 export interface BatchStore {
   /** Inserts the batch unless the tenant already used its idempotency key; then returns that batch. */
   createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
+  /** Inserts the batch unless one with its id exists; returns whichever is stored. */
+  ensureBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
   findBatch(tenantId: string, id: string): Promise<BatchRecord | null>;
   /** Unscoped lookup, for the queue consumer only (its messages carry ids we issued). */
   getBatch(id: string): Promise<BatchRecord | null>;
@@ -108,6 +110,18 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
       return { created: false, batch: existing[0] };
     },
 
+    async ensureBatch(batch) {
+      const inserted = await db
+        .insert(batches)
+        .values({ ...batch, status: "pending", done: 0, createdAt: Date.now(), callbackStatus: null })
+        .onConflictDoNothing({ target: batches.id })
+        .returning();
+      if (inserted[0]) return { created: true, batch: inserted[0] };
+      const existing = await findById(batch.id);
+      if (!existing) throw new Error(`batch ${batch.id} was neither inserted nor found`);
+      return { created: false, batch: existing };
+    },
+
     async findBatch(tenantId, id) {
       const rows = await db
         .select()
@@ -126,10 +140,11 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
             and(eq(batches.createdAt, after.createdAt), lt(batches.id, after.id)),
           )
         : undefined;
+      // Rows logged by /v1/predict are batches too (for labels), but not ones a user submitted.
       return db
         .select()
         .from(batches)
-        .where(and(eq(batches.tenantId, tenantId), page))
+        .where(and(eq(batches.tenantId, tenantId), ne(batches.source, "predict"), page))
         .orderBy(desc(batches.createdAt), desc(batches.id))
         .limit(limit);
     },

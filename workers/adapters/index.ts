@@ -3,6 +3,7 @@
 import { createBatchStore, type BatchStore } from "./batch-store.ts";
 import { createDatabase, type Database } from "./database.ts";
 import { createDatasetStore, type DatasetStore } from "./dataset-store.ts";
+import { createFeedbackStore, type FeedbackStore } from "./feedback-store.ts";
 import { createJobQueues, type JobQueues } from "./job-queues.ts";
 import { createKeyStore, type KeyStore } from "./key-store.ts";
 import { createLockStore, type LockStore } from "./lock-store.ts";
@@ -20,6 +21,7 @@ export interface Adapters {
   locks: LockStore;
   datasets: DatasetStore;
   runs: RunStore;
+  feedback: FeedbackStore;
 }
 
 export function createAdapters(env: Env): Adapters {
@@ -32,7 +34,8 @@ export function createAdapters(env: Env): Adapters {
     models: createModelRegistry(db, env.KV, env.BUCKET),
     queues: createJobQueues(env),
     locks: createLockStore(db),
-    datasets: createDatasetStore(env.BUCKET),
+    datasets: createDatasetStore(db, env.BUCKET),
     runs: createRunStore(db),
+    feedback: createFeedbackStore(db),
   };
 }

@@ -1,19 +1,28 @@
 // Producers for the three queues. sendBatch takes at most 100 messages and 256 KB, so
 // messages are grouped under both limits before sending.
-import type { CallbackJob, FeedbackEvent, ScoreJob } from "../contract/messages.ts";
+import type {
+  CallbackJob,
+  FeedbackEvent,
+  PredictionFeedbackEvent,
+  RecordJob,
+  RetrainJob,
+  ScoreJob,
+} from "../contract/messages.ts";
 import { LIMITS } from "../contract/limits.ts";
 
 export interface JobQueues {
   /** Sends jobs whose serialised sizes are known (`bytes`), in parallel groups. */
-  sendScoreJobs(jobs: readonly { job: ScoreJob; bytes: number }[]): Promise<void>;
-  sendFeedback(event: FeedbackEvent): Promise<void>;
+  sendScoreJobs(jobs: readonly { job: ScoreJob | RecordJob; bytes: number }[]): Promise<void>;
+  sendFeedback(event: FeedbackEvent | PredictionFeedbackEvent): Promise<void>;
   sendCallback(job: CallbackJob): Promise<void>;
+  sendRetrainJobs(jobs: readonly RetrainJob[]): Promise<void>;
 }
 
 export interface QueueBindings {
   SCORE_QUEUE: Queue;
   FEEDBACK_QUEUE: Queue;
   CALLBACK_QUEUE: Queue;
+  RETRAIN_QUEUE: Queue;
 }
 
 export function createJobQueues(env: QueueBindings): JobQueues {
@@ -30,6 +39,12 @@ export function createJobQueues(env: QueueBindings): JobQueues {
     },
     async sendCallback(job) {
       await env.CALLBACK_QUEUE.send(job, { contentType: "json" });
+    },
+    async sendRetrainJobs(jobs) {
+      for (let i = 0; i < jobs.length; i += LIMITS.maxSendBatchMessages) {
+        const group = jobs.slice(i, i + LIMITS.maxSendBatchMessages);
+        await env.RETRAIN_QUEUE.sendBatch(group.map((body) => ({ body, contentType: "json" as const })));
+      }
     },
   };
 }

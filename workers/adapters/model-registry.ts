@@ -1,5 +1,6 @@
-// Model versions: immutable artifacts in R2 (models/<version>.json), the registry and the
-// champion in D1, and per-version copies in KV for fast cold starts. A version is claimed in D1
+// Model versions, each owned by one tenant: immutable artifacts in R2
+// (tenants/<tenant>/models/<version>.json), the registry and each tenant's champion in D1, and
+// per-version copies in KV for fast cold starts. A version is claimed in D1
 // first (its primary key is the claim), so two writers of one name cannot both proceed; the
 // artifact is then written to R2 only if absent, so a registered artifact is never overwritten.
 // A version's artifact never changes, so its KV copy can never be stale; only the champion
@@ -9,101 +10,129 @@ import { auditLog, models } from "../db/schema.ts";
 import type { Database } from "./database.ts";
 
 export type ModelRecord = typeof models.$inferSelect;
-export type NewModelRecord = Omit<typeof models.$inferInsert, "artifactKey" | "activatedAt">;
+export type NewModelRecord = Omit<typeof models.$inferInsert, "artifactKey" | "activatedAt" | "holdout">;
+export interface HoldoutMeasure {
+  version: string;
+  accuracy: number;
+  rows: number;
+  runId: string;
+  measuredAt: number;
+}
+/** An audit entry written with the change it records (its tenant is the model's). */
 export interface AuditEntry {
-  tenantId: string | null;
   actor: string;
   action: string;
   detail?: unknown;
 }
 
 export interface ModelRegistry {
-  findChampion(): Promise<ModelRecord | null>;
-  findModel(version: string): Promise<ModelRecord | null>;
-  listModels(limit: number): Promise<ModelRecord[]>;
-  /** The largest N of the versions named "v<N>" (0 when there is none). */
-  highestNumberedVersion(): Promise<number>;
-  /** The stored artifact text of a version, from KV or else R2; null when absent. */
-  readArtifact(version: string): Promise<string | null>;
+  findChampion(tenantId: string): Promise<ModelRecord | null>;
+  findModel(tenantId: string, version: string): Promise<ModelRecord | null>;
+  listModels(tenantId: string, limit: number): Promise<ModelRecord[]>;
+  /** The largest N of the tenant's versions named "v<N>" (0 when there is none). */
+  highestNumberedVersion(tenantId: string): Promise<number>;
+  /** The stored artifact text of a registered version, from KV or else R2; null when absent. */
+  readArtifact(record: Pick<ModelRecord, "tenantId" | "version" | "artifactKey">): Promise<string | null>;
   /**
    * Claims the version (its D1 row, never as champion), then stores the artifact in R2 only if
    * absent, then in KV; a champion record is activated last. Returns null, having written
    * nothing, when the version name is taken. If storing fails the claim is withdrawn.
    */
   saveModel(record: NewModelRecord, artifactText: string, audit?: AuditEntry): Promise<ModelRecord | null>;
-  /** Makes a stored version the champion (promotion or rollback) and audits it, in one D1 transaction. */
-  activate(version: string, audit?: AuditEntry): Promise<ModelRecord | null>;
-  updateStatus(version: string, status: ModelRecord["status"], gate?: unknown): Promise<void>;
+  /** Makes a stored version the tenant's champion (promotion or rollback) and audits it, in one D1 transaction. */
+  activate(tenantId: string, version: string, audit?: AuditEntry): Promise<ModelRecord | null>;
+  /** Records each version's accuracy on the tenant's latest holdout. */
+  recordHoldout(tenantId: string, measures: readonly HoldoutMeasure[]): Promise<void>;
 }
 
-export const artifactKey = (version: string) => `models/${version}.json`;
-const kvKey = (version: string) => `model:${version}`;
+export const artifactKey = (tenantId: string, version: string) => `tenants/${tenantId}/models/${version}.json`;
+const kvKey = (tenantId: string, version: string) => `model:${tenantId}:${version}`;
 
 export function createModelRegistry(db: Database, kv: KVNamespace, bucket: R2Bucket): ModelRegistry {
-  const findModel = async (version: string) =>
-    (await db.select().from(models).where(eq(models.version, version)).limit(1))[0] ?? null;
+  const findModel = async (tenantId: string, version: string) =>
+    (
+      await db
+        .select()
+        .from(models)
+        .where(and(eq(models.tenantId, tenantId), eq(models.version, version)))
+        .limit(1)
+    )[0] ?? null;
+  const findChampion = async (tenantId: string) =>
+    (
+      await db
+        .select()
+        .from(models)
+        .where(and(eq(models.tenantId, tenantId), eq(models.status, "champion")))
+        .limit(1)
+    )[0] ?? null;
+  const remove = (tenantId: string, version: string) =>
+    db.delete(models).where(and(eq(models.tenantId, tenantId), eq(models.version, version)));
 
-  const activate = async (version: string, audit?: AuditEntry) => {
+  const activate = async (tenantId: string, version: string, audit?: AuditEntry) => {
     const now = Date.now();
-    const previous = await db.select({ version: models.version }).from(models).where(eq(models.status, "champion"));
-    const target = await findModel(version);
+    const [previous, target] = await Promise.all([findChampion(tenantId), findModel(tenantId, version)]);
     if (!target) return null;
     const statements = [
       db
         .update(models)
         .set({ status: "retired" })
-        .where(and(eq(models.status, "champion"), ne(models.version, version))),
-      db.update(models).set({ status: "champion", activatedAt: now }).where(eq(models.version, version)),
+        .where(and(eq(models.tenantId, tenantId), eq(models.status, "champion"), ne(models.version, version))),
+      db
+        .update(models)
+        .set({ status: "champion", activatedAt: now })
+        .where(and(eq(models.tenantId, tenantId), eq(models.version, version))),
     ] as const;
     if (audit) {
       await db.batch([
         ...statements,
         db.insert(auditLog).values({
-          tenantId: audit.tenantId,
+          tenantId,
           actor: audit.actor,
           action: audit.action,
           subject: version,
-          detail: JSON.stringify({ previous: previous[0]?.version ?? null, ...(audit.detail ?? {}) }),
+          detail: JSON.stringify({ previous: previous?.version ?? null, ...(audit.detail ?? {}) }),
           at: now,
         }),
       ]);
     } else {
       await db.batch(statements);
     }
-    return findModel(version);
+    return findModel(tenantId, version);
   };
 
   return {
-    async findChampion() {
-      return (await db.select().from(models).where(eq(models.status, "champion")).limit(1))[0] ?? null;
-    },
-
+    findChampion,
     findModel,
 
-    async listModels(limit) {
-      return db.select().from(models).orderBy(desc(models.createdAt), desc(models.version)).limit(limit);
+    async listModels(tenantId, limit) {
+      return db
+        .select()
+        .from(models)
+        .where(eq(models.tenantId, tenantId))
+        .orderBy(desc(models.createdAt), desc(models.version))
+        .limit(limit);
     },
 
-    async highestNumberedVersion() {
+    async highestNumberedVersion(tenantId) {
       const rows = await db
         .select({ n: sql<number | null>`max(CAST(substr(${models.version}, 2) AS INTEGER))` })
         .from(models)
-        .where(sql`${models.version} GLOB 'v[0-9]*'`);
+        .where(and(eq(models.tenantId, tenantId), sql`${models.version} GLOB 'v[0-9]*'`));
       return rows[0]?.n ?? 0;
     },
 
-    async readArtifact(version) {
-      const cached = await kv.get(kvKey(version));
+    async readArtifact(record) {
+      const cached = await kv.get(kvKey(record.tenantId, record.version));
       if (cached !== null) return cached;
-      const object = await bucket.get(artifactKey(version));
+      const object = await bucket.get(record.artifactKey);
       if (!object) return null;
       const text = await object.text();
-      await kv.put(kvKey(version), text);
+      await kv.put(kvKey(record.tenantId, record.version), text);
       return text;
     },
 
     async saveModel(record, artifactText, audit) {
-      const key = artifactKey(record.version);
+      const key = artifactKey(record.tenantId, record.version);
       const claimed = await db
         .insert(models)
         .values({
@@ -125,19 +154,19 @@ export function createModelRegistry(db: Database, kv: KVNamespace, bucket: R2Buc
           // An object is there already (written outside the registry): keep it, refuse the name.
           const existing = await bucket.head(key);
           if (existing?.customMetadata?.checksum !== record.checksum) {
-            await db.delete(models).where(eq(models.version, record.version));
+            await remove(record.tenantId, record.version);
             return null;
           }
         }
-        await kv.put(kvKey(record.version), artifactText);
+        await kv.put(kvKey(record.tenantId, record.version), artifactText);
       } catch (error) {
-        await db.delete(models).where(eq(models.version, record.version));
+        await remove(record.tenantId, record.version);
         throw error;
       }
-      if (record.status === "champion") return activate(record.version, audit);
+      if (record.status === "champion") return activate(record.tenantId, record.version, audit);
       if (audit) {
         await db.insert(auditLog).values({
-          tenantId: audit.tenantId,
+          tenantId: record.tenantId,
           actor: audit.actor,
           action: audit.action,
           subject: record.version,
@@ -145,16 +174,20 @@ export function createModelRegistry(db: Database, kv: KVNamespace, bucket: R2Buc
           at: Date.now(),
         });
       }
-      return findModel(record.version);
+      return findModel(record.tenantId, record.version);
     },
 
     activate,
 
-    async updateStatus(version, status, gate) {
+    async recordHoldout(tenantId, measures) {
+      if (measures.length === 0) return;
+      // One statement: the measures travel as one JSON object keyed by version.
+      const byVersion = JSON.stringify(Object.fromEntries(measures.map(({ version, ...m }) => [version, m])));
+      const path = sql`'$."' || ${models.version} || '"'`;
       await db
         .update(models)
-        .set({ status, ...(gate === undefined ? {} : { gate: JSON.stringify(gate) }) })
-        .where(eq(models.version, version));
+        .set({ holdout: sql`json_extract(${byVersion}, ${path})` })
+        .where(and(eq(models.tenantId, tenantId), sql`json_extract(${byVersion}, ${path}) IS NOT NULL`));
     },
   };
 }

@@ -5,42 +5,49 @@
 //   input, a constraint) is permanent: both go straight to the dead-letter queue, no retry storm;
 // - after max_retries the platform dead-letters it, and the dead-letter consumer fails the batch.
 import type { z } from "zod";
-import { CallbackJob, FeedbackEvent, ScoreJob } from "../contract/messages.ts";
+import { CallbackJob, FeedbackQueueMessage, RetrainJob, ScoreQueueMessage } from "../contract/messages.ts";
 import { createAdapters, type Adapters } from "../adapters/index.ts";
 import { scoreChunk } from "../services/score-chunk.ts";
+import { recordPredictions } from "../services/record-predictions.ts";
 import { failDeadLetter } from "../services/fail-dead-letter.ts";
 import { deliverCallback } from "../services/deliver-callback.ts";
 import { recordFeedback } from "../services/record-feedback.ts";
 import { isPermanent } from "../services/permanent-error.ts";
+import { runRetrainJob } from "../services/fan-out-retraining.ts";
 
-type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ">;
+type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ" | "RETRAIN_DLQ">;
 
 /** A consumer: parse a message body, or hand it to the dead-letter queue; then do the work. */
 interface Route {
   deadLetters: DeadLetterQueue;
-  run(adapters: Adapters, body: unknown): { ok: true; work: Promise<unknown> } | { ok: false; issue: string };
+  run(adapters: Adapters, body: unknown, env: Env): { ok: true; work: Promise<unknown> } | { ok: false; issue: string };
 }
 
 function route<S extends z.ZodType>(
   schema: S,
-  handle: (adapters: Adapters, body: z.infer<S>) => Promise<unknown>,
+  handle: (adapters: Adapters, body: z.infer<S>, env: Env) => Promise<unknown>,
   deadLetters: DeadLetterQueue,
 ): Route {
   return {
     deadLetters,
-    run(adapters, body) {
+    run(adapters, body, env) {
       const parsed = schema.safeParse(body);
       return parsed.success
-        ? { ok: true, work: handle(adapters, parsed.data) }
+        ? { ok: true, work: handle(adapters, parsed.data, env) }
         : { ok: false, issue: parsed.error.issues[0]?.message ?? "invalid message" };
     },
   };
 }
 
 const ROUTES: Record<string, Route> = {
-  "score-jobs": route(ScoreJob, scoreChunk, "SCORE_DLQ"),
-  "feedback-events": route(FeedbackEvent, recordFeedback, "FEEDBACK_DLQ"),
+  "score-jobs": route(
+    ScoreQueueMessage,
+    (adapters, job) => (job.kind === "score" ? scoreChunk(adapters, job) : recordPredictions(adapters, job)),
+    "SCORE_DLQ",
+  ),
+  "feedback-events": route(FeedbackQueueMessage, recordFeedback, "FEEDBACK_DLQ"),
   "callback-deliveries": route(CallbackJob, deliverCallback, "CALLBACK_DLQ"),
+  "retrain-jobs": route(RetrainJob, runRetrainJob, "RETRAIN_DLQ"),
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -66,7 +73,7 @@ async function handleMessage(
   message: Message<unknown>,
 ): Promise<void> {
   try {
-    const attempt = route.run(adapters, message.body);
+    const attempt = route.run(adapters, message.body, env);
     if (!attempt.ok) {
       console.error(`poison message ${message.id}: ${attempt.issue}; dead-lettered`);
       await env[route.deadLetters].send(message.body, { contentType: "json" });

@@ -33,17 +33,31 @@ export const BatchRequest = z
 export type BatchRequest = z.infer<typeof BatchRequest>;
 
 export const PredictRequest = z
-  .object({ features: z.array(FeatureRow).min(1).max(LIMITS.maxPredictRows), ids: z.array(ClientId).optional() })
+  .object({
+    features: z.array(FeatureRow).min(1).max(LIMITS.maxPredictRows),
+    ids: z.array(ClientId).optional(),
+    log: z.boolean().default(true).meta({
+      description:
+        "Record the scored rows (after the answer, never delaying it) so they can be labelled by predictionId and learned from; false opts out.",
+    }),
+  })
   .meta({ id: "PredictRequest" });
 export type PredictRequest = z.infer<typeof PredictRequest>;
 
 export const BatchStatus = z.enum(["pending", "complete", "failed"]);
 export type BatchStatus = z.infer<typeof BatchStatus>;
 
+/** A row scored by POST /v1/predict: "<batch id>.<row>". */
+export const PredictionId = z
+  .string()
+  .regex(/^bat_[0-9A-Za-z_-]{1,60}\.\d{1,5}$/, "not a prediction id (they look like bat_mhx3k2p0a1b2c3d4e5f6.0)")
+  .meta({ description: "Names one scored row of POST /v1/predict, to label it later." });
+
 export const Prediction = z
   .object({
     row: z.number().int(),
     id: z.string().optional(),
+    predictionId: PredictionId.optional(),
     label: z.union([z.literal(0), z.literal(1)]),
     margin: z.number(),
     modelVersion: z.string(),
@@ -102,12 +116,8 @@ export const PredictResponse = z.object({ predictions: z.array(Prediction) }).me
 export type PredictResponse = z.infer<typeof PredictResponse>;
 
 export const Health = z
-  .object({
-    status: z.literal("ok"),
-    version: z.string(),
-    model: z.object({ active: z.boolean(), version: z.string().nullable(), featureNames: z.array(z.string()) }),
-  })
-  .meta({ id: "Health" });
+  .object({ status: z.literal("ok"), version: z.string() })
+  .meta({ id: "Health", description: "The build that runs. Models belong to tenants: GET /v1/me shows yours." });
 export type Health = z.infer<typeof Health>;
 
 export const ErrorResponse = z
@@ -140,8 +150,24 @@ export const FeedbackRequest = z
   .meta({ id: "FeedbackRequest" });
 export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
 
+export const PredictionFeedbackRequest = z
+  .object({
+    predictionIds: z.array(PredictionId).min(1).max(LIMITS.maxFeedbackLabels),
+    labels: z
+      .array(Label)
+      .min(1)
+      .max(LIMITS.maxFeedbackLabels)
+      .meta({ description: "The true label of each prediction, in the same order." }),
+  })
+  .meta({ id: "PredictionFeedbackRequest" });
+export type PredictionFeedbackRequest = z.infer<typeof PredictionFeedbackRequest>;
+
 export const FeedbackAccepted = z
-  .object({ batchId: z.string(), accepted: z.number().int(), duplicate: z.boolean().optional() })
+  .object({
+    batchId: z.string().optional().meta({ description: "The batch labelled (absent when labelling predictionIds)." }),
+    accepted: z.number().int(),
+    duplicate: z.boolean().optional(),
+  })
   .meta({ id: "FeedbackAccepted" });
 export type FeedbackAccepted = z.infer<typeof FeedbackAccepted>;
 
@@ -149,12 +175,15 @@ export const WebhookFeedback = z
   .object({
     type: z.literal("feedback.labels"),
     tenant: z.string().min(1).max(64),
-    data: z.object({
-      batchId: BatchId,
-      rows: z.array(z.number().int().min(0)).min(1).max(LIMITS.maxFeedbackLabels).optional(),
-      ids: z.array(ClientId).min(1).max(LIMITS.maxFeedbackLabels).optional(),
-      labels: z.array(Label).min(1).max(LIMITS.maxFeedbackLabels),
-    }),
+    data: z.union([
+      z.object({
+        batchId: BatchId,
+        rows: z.array(z.number().int().min(0)).min(1).max(LIMITS.maxFeedbackLabels).optional(),
+        ids: z.array(ClientId).min(1).max(LIMITS.maxFeedbackLabels).optional(),
+        labels: z.array(Label).min(1).max(LIMITS.maxFeedbackLabels),
+      }),
+      PredictionFeedbackRequest,
+    ]),
   })
   .meta({
     id: "WebhookFeedback",
@@ -189,6 +218,13 @@ export const ModelSummary = z
     trainingRows: z.number().int(),
     featureNames: z.array(z.string()),
     metrics: z.record(z.string(), z.unknown()),
+    holdout: z
+      .object({ accuracy: z.number(), rows: z.number().int(), runId: z.string(), measuredAt: z.string() })
+      .nullable()
+      .meta({
+        description:
+          "Accuracy on the tenant's latest holdout, measured for every version at each retrain, so versions compare on the same rows (null until a retrain has measured it).",
+      }),
     gate: z.record(z.string(), z.unknown()).nullable(),
   })
   .meta({ id: "ModelSummary" });
@@ -261,11 +297,23 @@ export const PublishModelRequest = z
   })
   .meta({ id: "PublishModelRequest" });
 
+export const TenantModel = z
+  .object({
+    active: z.boolean(),
+    version: z.string().nullable(),
+    featureNames: z.array(z.string()),
+    error: z.string().optional().meta({ description: "Why the newest champion cannot be served, if it cannot." }),
+    hint: z.string().optional().meta({ description: "What to do when no model is active." }),
+  })
+  .meta({ id: "TenantModel" });
+export type TenantModel = z.infer<typeof TenantModel>;
+
 export const Me = z
   .object({
     tenant: z.string(),
     keyId: z.string(),
     scopes: z.array(z.enum(["ingest", "read", "feedback", "admin"])),
+    model: TenantModel,
   })
   .meta({ id: "Me" });
 export type Me = z.infer<typeof Me>;

@@ -76,6 +76,14 @@ export const BODY_LIMITS = {
     maxContainers: 16,
     maxValues: 2 * maxFeedbackLabels + 64,
   },
+  // 10,000 prediction ids of up to 71 characters and their labels.
+  predictionFeedback: {
+    ...ratio,
+    maxEncodedBytes: 1 * MiB,
+    maxDecodedBytes: 2 * MiB,
+    maxContainers: 16,
+    maxValues: 2 * maxFeedbackLabels + 64,
+  },
   // Webhooks are signed over their exact bytes, so they come uncompressed.
   webhook: {
     ...ratio,

@@ -13,6 +13,26 @@ export const ScoreJob = z.object({
 });
 export type ScoreJob = z.infer<typeof ScoreJob>;
 
+/** Rows /v1/predict scored, recorded after the answer (claim: the batch id in their predictionIds). */
+export const RecordJob = z.object({
+  kind: z.literal("record"),
+  tenantId: z.string(),
+  batchId: z.string(),
+  chunk: z.number().int().min(0),
+  chunks: z.number().int().min(1),
+  rows: z.number().int().min(1),
+  offset: z.number().int().min(0),
+  features: z.array(z.array(z.number())).min(1),
+  ids: z.array(z.string()).optional(),
+  margins: z.array(z.number()).min(1),
+  labels: z.array(z.union([z.literal(0), z.literal(1)])).min(1),
+  modelVersion: z.string(),
+});
+export type RecordJob = z.infer<typeof RecordJob>;
+
+/** What the score-jobs queue carries: chunks to score, and predictions already scored to record. */
+export const ScoreQueueMessage = z.discriminatedUnion("kind", [ScoreJob, RecordJob]);
+
 export const CallbackJob = z.object({
   kind: z.literal("callback"),
   tenantId: z.string(),
@@ -30,7 +50,37 @@ export const FeedbackEvent = z.object({
   source: z.enum(["dashboard", "api", "webhook"]),
   labelledAt: z.number().int(),
 });
+
+/** Labels for rows of several batches at once (predictions labelled by predictionId). */
+export const PredictionFeedbackEvent = z.object({
+  kind: z.literal("prediction-feedback"),
+  tenantId: z.string(),
+  entries: z
+    .array(
+      z.object({ batchId: z.string(), row: z.number().int().min(0), label: z.union([z.literal(0), z.literal(1)]) }),
+    )
+    .min(1),
+  source: z.enum(["api", "webhook"]),
+  labelledAt: z.number().int(),
+});
+export type PredictionFeedbackEvent = z.infer<typeof PredictionFeedbackEvent>;
+
+export const FeedbackQueueMessage = z.discriminatedUnion("kind", [FeedbackEvent, PredictionFeedbackEvent]);
 export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
 
-export const QueueMessage = z.discriminatedUnion("kind", [ScoreJob, CallbackJob, FeedbackEvent]);
+export const RetrainJob = z.object({
+  kind: z.literal("retrain"),
+  tenantId: z.string(),
+  requestedAt: z.number().int(),
+});
+export type RetrainJob = z.infer<typeof RetrainJob>;
+
+export const QueueMessage = z.discriminatedUnion("kind", [
+  ScoreJob,
+  RecordJob,
+  CallbackJob,
+  FeedbackEvent,
+  PredictionFeedbackEvent,
+  RetrainJob,
+]);
 export type QueueMessage = z.infer<typeof QueueMessage>;

@@ -12,6 +12,8 @@ export const tenants = sqliteTable("tenants", {
   // After a rotation the previous secret stays valid until this time, so senders can switch over.
   webhookSecretPrevious: text("webhook_secret_previous"),
   webhookSecretPreviousUntil: integer("webhook_secret_previous_until"),
+  // Where the tenant's base training set lives in R2 (null until one is published or seeded).
+  baseDatasetKey: text("base_dataset_key"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -124,10 +126,12 @@ export const webhookDeliveries = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.webhookId] }), index("webhook_deliveries_received").on(t.receivedAt)],
 );
 
+// Every model belongs to one tenant: its versions, champion, artifacts and gate decisions.
 export const models = sqliteTable(
   "models",
   {
-    version: text("version").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    version: text("version").notNull(),
     status: text("status", { enum: ["champion", "candidate", "retired", "rejected"] }).notNull(),
     parentVersion: text("parent_version"),
     artifactKey: text("artifact_key").notNull(),
@@ -136,16 +140,20 @@ export const models = sqliteTable(
     trainingRows: integer("training_rows").notNull(),
     fingerprint: text("fingerprint").notNull(),
     metrics: text("metrics").notNull(),
+    // Accuracy on the tenant's latest holdout (JSON), refreshed for every version at each
+    // retrain, so versions are compared on the same rows.
+    holdout: text("holdout"),
     gate: text("gate"),
     source: text("source").notNull(),
     createdAt: integer("created_at").notNull(),
     activatedAt: integer("activated_at"),
   },
   (t) => [
-    index("models_created").on(t.createdAt),
-    // At most one champion, enforced by the database rather than by care.
+    primaryKey({ columns: [t.tenantId, t.version] }),
+    index("models_tenant_created").on(t.tenantId, t.createdAt),
+    // At most one champion per tenant, enforced by the database rather than by care.
     uniqueIndex("models_one_champion")
-      .on(t.status)
+      .on(t.tenantId, t.status)
       .where(sql`status = 'champion'`),
   ],
 );
@@ -154,6 +162,7 @@ export const trainingRuns = sqliteTable(
   "training_runs",
   {
     id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
     trigger: text("trigger", { enum: ["cron", "api", "seed"] }).notNull(),
     status: text("status", { enum: ["running", "skipped", "promoted", "rejected", "failed"] }).notNull(),
     reason: text("reason"),
@@ -163,7 +172,7 @@ export const trainingRuns = sqliteTable(
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at"),
   },
-  (t) => [index("training_runs_started").on(t.startedAt)],
+  (t) => [index("training_runs_tenant_started").on(t.tenantId, t.startedAt)],
 );
 
 // Named leases (e.g. "retrain"): one holder at a time, expiring so a crashed holder cannot block forever.

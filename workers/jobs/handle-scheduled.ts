@@ -1,8 +1,8 @@
-// The cron entry: housekeeping, then retraining (flow 6; the same job runs on demand through
-// the API). Each part runs on its own, so a failing sweep never stops a retrain or the reverse.
+// The cron entry: housekeeping, and retraining fanned out as one queued job per tenant with
+// enough new feedback (flow 6; a tenant's admin can also retrain on demand through the API). Each part runs on its own, so a failing sweep never stops a retrain or the reverse.
 import { createAdapters } from "../adapters/index.ts";
 import { TOLERANCE_SECONDS } from "../codecs/standard-webhooks.ts";
-import { retrainModel } from "../services/retrain-model.ts";
+import { fanOutRetraining } from "../services/fan-out-retraining.ts";
 import { sweepStuckBatches } from "../services/sweep-stuck-batches.ts";
 import { pruneWebhookIds } from "../services/webhook-replay.ts";
 
@@ -18,13 +18,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
       },
     ],
     ["webhook ids", async () => `${await pruneWebhookIds(adapters, now - 2 * TOLERANCE_SECONDS * 1000)} pruned`],
-    [
-      "retrain",
-      async () => {
-        const outcome = await retrainModel(adapters, env, { trigger: "cron", force: false, now });
-        return `${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ""}`;
-      },
-    ],
+    ["retraining", async () => `${await fanOutRetraining(adapters, env, now)} tenant jobs queued`],
   ];
   const results = await Promise.allSettled(parts.map(([, run]) => run()));
   results.forEach((result, i) => {

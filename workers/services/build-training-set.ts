@@ -1,4 +1,4 @@
-// The training set of a retrain: the base dataset (R2) plus every feedback label joined to
+// The training set of a tenant's retrain: its base dataset (R2) plus every label it gave, joined to
 // the exact feature vector that was scored (D1), deduplicated by feature vector with the
 // latest label winning, then split into train and holdout by a hash of the features.
 import { sql } from "drizzle-orm";
@@ -24,7 +24,7 @@ interface Entry {
 
 const PAGE = 1000;
 
-export async function buildTrainingSet(adapters: Adapters, base: Dataset): Promise<TrainingSet> {
+export async function buildTrainingSet(adapters: Adapters, tenantId: string, base: Dataset): Promise<TrainingSet> {
   const d = base.featureNames.length;
   const rows = new Map<string, Entry>();
   const stats = { baseRows: base.y.length, feedbackRows: 0, relabelled: 0, duplicates: 0, skipped: 0 };
@@ -43,6 +43,7 @@ export async function buildTrainingSet(adapters: Adapters, base: Dataset): Promi
     const page = await adapters.db.all<{ features: string; label: number }>(
       sql`SELECT p.features AS features, f.label AS label FROM feedback f
           JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
+          WHERE f.tenant_id = ${tenantId}
           ORDER BY f.labelled_at, f.batch_id, f.row LIMIT ${PAGE} OFFSET ${offset}`,
     );
     for (const { features: text, label } of page) {

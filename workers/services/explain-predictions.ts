@@ -5,7 +5,11 @@ import { explainRow } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { loadVersion, type ServingModel } from "./serving-model.ts";
 
-export async function explainPredictions(adapters: Adapters, result: BatchResult): Promise<BatchResult> {
+export async function explainPredictions(
+  adapters: Adapters,
+  tenantId: string,
+  result: BatchResult,
+): Promise<BatchResult> {
   if (result.predictions.length === 0) return result;
   const features = await adapters.batches.readFeatures(result.batchId);
   const models = new Map<string, ServingModel>();
@@ -13,7 +17,7 @@ export async function explainPredictions(adapters: Adapters, result: BatchResult
   for (const prediction of result.predictions) {
     let model = models.get(prediction.modelVersion);
     if (!model) {
-      model = await loadVersion(adapters.models, prediction.modelVersion);
+      model = await loadVersion(adapters.models, tenantId, prediction.modelVersion);
       models.set(prediction.modelVersion, model);
     }
     const row = features.get(prediction.row);

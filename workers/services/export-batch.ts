@@ -9,7 +9,7 @@ const PAGE = 1000;
 export async function exportBatchCsv(adapters: Adapters, batch: BatchRecord): Promise<ReadableStream<Uint8Array>> {
   const first = await adapters.batches.readExportPage(batch.id, -1, 1);
   const names = first[0]
-    ? [...(await loadVersion(adapters.models, first[0].modelVersion)).artifact.featureNames]
+    ? [...(await loadVersion(adapters.models, batch.tenantId, first[0].modelVersion)).artifact.featureNames]
     : Array.from({ length: batch.featureCount }, (_, j) => `feature_${j + 1}`);
   const encoder = new TextEncoder();
   let after = -1;

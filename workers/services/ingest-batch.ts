@@ -10,7 +10,7 @@ import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { Principal } from "../adapters/key-store.ts";
-import { loadChampion } from "./serving-model.ts";
+import { loadChampion, noModel } from "./serving-model.ts";
 import { parseRequest } from "./parse-request.ts";
 import { checkFeatureRows } from "./check-feature-rows.ts";
 
@@ -39,8 +39,8 @@ export async function ingestBatch(
     const verdict = checkCallbackUrl(request.callbackUrl, LIMITS.maxCallbackUrlLength);
     if (!verdict.ok) throw new ApiError("INVALID_CALLBACK_URL", `callbackUrl is refused: ${verdict.rule}.`);
   }
-  const model = await loadChampion(adapters.models);
-  if (!model) throw new ApiError("MODEL_UNAVAILABLE", "No model is active yet; train or activate one first.");
+  const model = await loadChampion(adapters.models, principal.tenantId);
+  if (!model) throw noModel();
   checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);
 
   const rows = request.features.length;

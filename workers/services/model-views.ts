@@ -19,8 +19,15 @@ export function toModelSummary(record: ModelRecord): ModelSummary {
     trainingRows: record.trainingRows,
     featureNames: JSON.parse(record.featureNames) as string[],
     metrics: parseObject(record.metrics) ?? {},
+    holdout: holdoutOf(record.holdout),
     gate: parseObject(record.gate),
   };
+}
+
+function holdoutOf(text: string | null): ModelSummary["holdout"] {
+  if (text === null) return null;
+  const value = JSON.parse(text) as { accuracy: number; rows: number; runId: string; measuredAt: number };
+  return { ...value, measuredAt: new Date(value.measuredAt).toISOString() };
 }
 
 export function toModelDetail(record: ModelRecord, artifact: Artifact): ModelDetail {

@@ -1,4 +1,4 @@
-// A model trained elsewhere (`npm run train -- --publish`) enters the registry: its artifact
+// A model trained elsewhere (`npm run train -- --publish`) enters the caller's tenant's registry: its artifact
 // is verified (checksum, shape, finite numbers), stored as a candidate or activated. A user's
 // own dataset and feature schema become the base for retraining when the model is activated.
 import { CsvError, decodeArtifact, parseCsv } from "../../model/index.ts";
@@ -21,7 +21,7 @@ export async function publishModel(
   if (artifact.featureNames.length > LIMITS.maxFeatures) {
     throw new ApiError("MODEL_INVALID", `A model takes at most ${LIMITS.maxFeatures} features.`);
   }
-  if (await adapters.models.findModel(artifact.version)) throw exists(artifact.version);
+  if (await adapters.models.findModel(caller.tenantId, artifact.version)) throw exists(artifact.version);
   if (input.dataset !== undefined) {
     const data = (() => {
       try {
@@ -38,7 +38,7 @@ export async function publishModel(
       throw new ApiError("MODEL_INVALID", "The dataset's features differ from the model's.");
     }
   }
-  const base = await adapters.datasets.readBase();
+  const base = await adapters.datasets.readBase(caller.tenantId);
   const schemaChanges = !base || base.featureNames.join(",") !== artifact.featureNames.join(",");
   if (input.activate && schemaChanges && input.dataset === undefined) {
     throw new ApiError(
@@ -46,19 +46,18 @@ export async function publishModel(
       `Model ${artifact.version} has other features than the base dataset; publish its dataset with it so retraining can use it.`,
     );
   }
-  const record = await registerModel(adapters, artifact, {
+  const record = await registerModel(adapters, caller.tenantId, artifact, {
     status: input.activate ? "champion" : "candidate",
     source: "cli",
     fingerprint: input.dataset === undefined ? artifact.checksum : await sha256Hex(input.dataset),
     audit: {
-      tenantId: caller.tenantId,
       actor: caller.actor,
       action: input.activate ? "model.published+activated" : "model.published",
     },
   });
   if (!record) throw exists(artifact.version);
   // The base dataset follows the champion: written once the model is registered and active.
-  if (input.activate && input.dataset !== undefined) await adapters.datasets.writeBase(input.dataset);
+  if (input.activate && input.dataset !== undefined) await adapters.datasets.writeBase(caller.tenantId, input.dataset);
   return record;
 }
 

@@ -38,8 +38,8 @@ export async function readMetrics(adapters: Adapters, tenantId: string, now = Da
       sql`SELECT p.features AS features FROM predictions p JOIN batches b ON b.id = p.batch_id
        WHERE b.tenant_id = ${tenantId} ORDER BY p.scored_at DESC LIMIT ${DRIFT_SAMPLE}`,
     ),
-    adapters.runs.listRuns(20),
-    loadChampion(adapters.models),
+    adapters.runs.listRuns(tenantId, 20),
+    loadChampion(adapters.models, tenantId),
   ]);
   const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
   return {

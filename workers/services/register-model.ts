@@ -1,4 +1,4 @@
-// Stores a sealed artifact and its registry row: the one way a model enters the system
+// Stores a sealed artifact and its registry row under a tenant: the one way a model enters the system
 // (seed, retraining, `npm run train -- --publish`). Null when the version name is taken.
 import type { Artifact } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
@@ -14,11 +14,13 @@ export interface RegisterOptions {
 
 export async function registerModel(
   adapters: Adapters,
+  tenantId: string,
   artifact: Artifact,
   options: RegisterOptions,
 ): Promise<ModelRecord | null> {
   return adapters.models.saveModel(
     {
+      tenantId,
       version: artifact.version,
       status: options.status,
       parentVersion: artifact.parentVersion,

@@ -16,12 +16,14 @@ import {
 } from "../../model/index.ts";
 import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { HoldoutMeasure } from "../adapters/model-registry.ts";
 import type { RunOutcome } from "../adapters/run-store.ts";
 import { buildTrainingSet, type TrainingSet } from "./build-training-set.ts";
 import { registerModel } from "./register-model.ts";
 import { loadVersion, refreshChampionSoon } from "./serving-model.ts";
 
 export interface RetrainRequest {
+  tenantId: string;
   trigger: "cron" | "api";
   force: boolean;
   now?: number;
@@ -45,21 +47,23 @@ export async function retrainModel(
   config: RetrainConfig,
   request: RetrainRequest,
 ): Promise<RetrainOutcome> {
+  const { tenantId } = request;
   const holder = newId("run");
+  const lease = `retrain:${tenantId}`;
   const now = request.now ?? Date.now();
-  if (!(await adapters.locks.acquire("retrain", holder, RETRAIN_LEASE_MS, now))) {
-    return { runId: null, status: "busy", reason: "another retraining run is in progress" };
+  if (!(await adapters.locks.acquire(lease, holder, RETRAIN_LEASE_MS, now))) {
+    return { runId: null, status: "busy", reason: "another retraining run of this tenant is in progress" };
   }
   const started = Date.now();
   try {
     // Holding the lease, any run still "running" past the lease's life is one whose isolate died.
-    await adapters.runs.closeAbandoned(started - RETRAIN_LEASE_MS, ABANDONED);
-    const since = await adapters.runs.lastTrainedAt();
-    const fresh = await adapters.runs.countFeedbackSince(since);
+    await adapters.runs.closeAbandoned(tenantId, started - RETRAIN_LEASE_MS, ABANDONED);
+    const since = await adapters.runs.lastTrainedAt(tenantId);
+    const fresh = await adapters.runs.countFeedbackSince(tenantId, since);
     const needed = Number(config.RETRAIN_MIN_FEEDBACK);
     if (!request.force && fresh < needed) {
       const reason = `${fresh} new labels since the last run; ${needed} needed`;
-      await adapters.runs.record(holder, request.trigger, started, {
+      await adapters.runs.record(tenantId, holder, request.trigger, started, {
         status: "skipped",
         reason,
         details: { newFeedback: fresh },
@@ -67,10 +71,16 @@ export async function retrainModel(
       return { runId: holder, status: "skipped", reason };
     }
     // Recorded before training, so a run killed mid-way is visible (and closed by the next run).
-    await adapters.runs.start(holder, request.trigger, started);
+    await adapters.runs.start(tenantId, holder, request.trigger, started);
     let outcome: RetrainOutcome;
     try {
-      outcome = await trainAndGate(adapters, config, request.trigger, started, fresh, holder);
+      outcome = await trainAndGate(adapters, config, {
+        tenantId,
+        trigger: request.trigger,
+        started,
+        fresh,
+        runId: holder,
+      });
     } catch (error) {
       const reason = `training failed: ${(error as Error).message}`;
       console.error(reason, error);
@@ -85,28 +95,32 @@ export async function retrainModel(
     });
     return outcome;
   } finally {
-    await adapters.locks.release("retrain", holder);
+    await adapters.locks.release(lease, holder);
   }
 }
 
 const ABANDONED = "the run stopped without recording an outcome (its isolate was killed or ran out of time)";
 
-async function trainAndGate(
-  adapters: Adapters,
-  config: RetrainConfig,
-  trigger: RetrainRequest["trigger"],
-  started: number,
-  newFeedback: number,
-  runId: string,
-): Promise<RetrainOutcome> {
-  const base = await adapters.datasets.readBase();
-  if (!base) throw new Error("there is no base dataset in R2 (datasets/base.csv); run the seed or publish one");
-  const set = await buildTrainingSet(adapters, base);
+interface RunContext {
+  tenantId: string;
+  trigger: RetrainRequest["trigger"];
+  started: number;
+  /** Labels received since the last run that trained. */
+  fresh: number;
+  runId: string;
+}
+
+async function trainAndGate(adapters: Adapters, config: RetrainConfig, run: RunContext): Promise<RetrainOutcome> {
+  const { tenantId, trigger, started, runId } = run;
+  const base = await adapters.datasets.readBase(tenantId);
+  if (!base)
+    throw new Error("this tenant has no base dataset; publish a model with its dataset (npm run train -- --publish)");
+  const set = await buildTrainingSet(adapters, tenantId, base);
   if (set.holdout.y.length === 0 || set.train.y.length === 0)
     throw new Error("too few rows to split into train and holdout");
 
-  const championRecord = await adapters.models.findChampion();
-  const champion = championRecord ? await loadVersion(adapters.models, championRecord.version) : null;
+  const championRecord = await adapters.models.findChampion(tenantId);
+  const champion = championRecord ? await loadVersion(adapters.models, tenantId, championRecord.version) : null;
   const sameSchema = champion !== null && sameNames(champion.artifact.featureNames, base.featureNames);
   const options = champion ? hyperparametersOf(champion.artifact.hyperparameters) : {};
   const result = trainSvm(set.train, options);
@@ -135,7 +149,7 @@ async function trainAndGate(
   // The name is claimed in the registry before anything is stored: a taken name (a published
   // "v3", or a run that outlived its lease) moves on to the next number, never overwrites.
   let version = "";
-  const first = (await adapters.models.highestNumberedVersion()) + 1;
+  const first = (await adapters.models.highestNumberedVersion(tenantId)) + 1;
   for (let attempt = 0; ; attempt++) {
     if (attempt === MAX_NAME_ATTEMPTS) throw new Error(`no free version name from v${first} on`);
     version = `v${first + attempt}`;
@@ -146,13 +160,12 @@ async function trainAndGate(
       result,
       metrics: { ...challengerScore.all, measuredOn: { method: "holdout", rows: set.holdout.y.length } },
     });
-    const registered = await registerModel(adapters, artifact, {
+    const registered = await registerModel(adapters, tenantId, artifact, {
       status: decision.promote ? "champion" : "rejected",
       source: "retrain",
       fingerprint: set.fingerprint,
       gate,
       audit: {
-        tenantId: null,
         actor: `retrain:${trigger}:${runId}`,
         action: decision.promote ? "model.promoted" : "model.rejected",
         detail: gate,
@@ -161,11 +174,16 @@ async function trainAndGate(
     if (registered) break;
   }
   // This isolate serves the new champion at once; others re-read the pointer within seconds.
-  if (decision.promote) refreshChampionSoon();
+  if (decision.promote) refreshChampionSoon(tenantId);
+  // Every version is reported on this holdout, so none looks worse than one it beat.
+  await remeasureVersions(adapters, tenantId, set, runId, {
+    [version]: challengerScore.all.accuracy,
+    ...(championRecord && championScore ? { [championRecord.version]: championScore.all.accuracy } : {}),
+  });
   const status = decision.promote ? "promoted" : "rejected";
   const details = {
     ...set.stats,
-    newFeedback,
+    newFeedback: run.fresh,
     trainRows: set.train.y.length,
     iterations: result.iterations,
     converged: result.converged,
@@ -173,6 +191,37 @@ async function trainAndGate(
     durationMs: Date.now() - started,
   };
   return { runId, status, reason: decision.reason, challengerVersion: version, details };
+}
+
+const REMEASURED_VERSIONS = 20;
+
+/**
+ * Scores the tenant's most recent versions with the same features on the holdout just built and
+ * records each accuracy on its registry row. Accuracies measured in this run are passed in.
+ */
+async function remeasureVersions(
+  adapters: Adapters,
+  tenantId: string,
+  set: TrainingSet,
+  runId: string,
+  known: Record<string, number>,
+): Promise<void> {
+  const names = set.holdout.featureNames.join(",");
+  const recent = await adapters.models.listModels(tenantId, REMEASURED_VERSIONS);
+  const measuredAt = Date.now();
+  const rows = set.holdout.y.length;
+  const measures: HoldoutMeasure[] = [];
+  for (const record of recent) {
+    if ((JSON.parse(record.featureNames) as string[]).join(",") !== names) continue;
+    let accuracy = known[record.version];
+    if (accuracy === undefined) {
+      const model = await loadVersion(adapters.models, tenantId, record.version).catch(() => null);
+      if (!model) continue;
+      accuracy = scoreOnHoldout(model.artifact, set).all.accuracy;
+    }
+    measures.push({ version: record.version, accuracy, rows, runId, measuredAt });
+  }
+  await adapters.models.recordHoldout(tenantId, measures);
 }
 
 function scoreOnHoldout(model: LinearModel, set: TrainingSet): { all: Metrics; base: Metrics | null } {

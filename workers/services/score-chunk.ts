@@ -5,6 +5,7 @@ import type { Adapters } from "../adapters/index.ts";
 import type { ScoredRow } from "../adapters/batch-store.ts";
 import { scoreRows } from "../../model/index.ts";
 import { loadChampion } from "./serving-model.ts";
+import { PermanentError } from "./permanent-error.ts";
 import { publishResult } from "./publish-result.ts";
 
 export type ChunkOutcome = "scored" | "completed" | "skipped";
@@ -21,8 +22,8 @@ export async function scoreChunk(adapters: Adapters, job: ScoreJob): Promise<Chu
     await publishResult(adapters, batch);
     return "skipped";
   }
-  const model = await loadChampion(adapters.models);
-  if (!model) throw new Error("no champion model to score with");
+  const model = await loadChampion(adapters.models, job.tenantId);
+  if (!model) throw new PermanentError("the tenant has no model to score with");
   const d = model.compiled.featureNames.length;
   if (job.features.some((row) => row.length !== d)) {
     await adapters.batches.markFailed(batch.id, `The active model ${model.version} expects ${d} features per row.`);

@@ -9,13 +9,21 @@ export const DEMO_TENANT = "demo";
 export const DEMO_SEED = { rows: 1500, seed: 2021 };
 
 export async function seedDemo(adapters: Adapters): Promise<{ modelVersion: string; created: boolean }> {
-  await adapters.keys.ensureTenant(DEMO_TENANT);
-  const champion = await adapters.models.findChampion();
+  const tenant = await adapters.keys.ensureTenant(DEMO_TENANT);
+  return seedTenantModel(adapters, tenant.id);
+}
+
+/** Gives a tenant the demo model and its data, unless it has a champion already. */
+export async function seedTenantModel(
+  adapters: Adapters,
+  tenantId: string,
+): Promise<{ modelVersion: string; created: boolean }> {
+  const champion = await adapters.models.findChampion(tenantId);
   if (champion) return { modelVersion: champion.version, created: false };
 
   const data = generateDemoData(DEMO_SEED);
   const csv = formatCsv(data);
-  if (!(await adapters.datasets.readBase())) await adapters.datasets.writeBase(csv);
+  if (!(await adapters.datasets.readBase(tenantId))) await adapters.datasets.writeBase(tenantId, csv);
   const started = Date.now();
   const evaluation = crossValidate(data, { folds: 5 });
   const result = trainSvm(data);
@@ -26,14 +34,14 @@ export async function seedDemo(adapters: Adapters): Promise<{ modelVersion: stri
     result,
     metrics: evaluation.metrics,
   });
-  const record = await registerModel(adapters, artifact, {
+  const record = await registerModel(adapters, tenantId, artifact, {
     status: "champion",
     source: "seed",
     fingerprint: await sha256Hex(csv),
   });
   // seed-1 registered already but no champion (someone retired it): make it champion again.
-  if (!record) await adapters.models.activate(artifact.version);
-  await adapters.runs.record(newId("run"), "seed", started, {
+  if (!record) await adapters.models.activate(tenantId, artifact.version);
+  await adapters.runs.record(tenantId, newId("run"), "seed", started, {
     status: "promoted",
     reason: `first model, trained on ${data.y.length} rows of seeded demo data (5-fold accuracy ${(100 * evaluation.metrics.accuracy).toFixed(2)}%)`,
     challengerVersion: artifact.version,

@@ -1,50 +1,98 @@
-// The model that scores requests, cached per isolate. The champion pointer is re-read from
-// D1 at most every POINTER_TTL_MS, so a promotion or rollback serves within seconds without a
-// restart; each version's artifact is fetched and checksum-verified once per isolate. When a
-// new champion's artifact is corrupt, the last good model keeps serving and the error is kept
-// for /v1/health to show.
+// The model that scores a tenant's requests, cached per isolate and per tenant. A tenant's
+// champion pointer is re-read from D1 at most every POINTER_TTL_MS, so a promotion or rollback
+// serves within seconds without a restart, and a warm request costs no D1 query; each version's
+// artifact is fetched and checksum-verified once per isolate. When a new champion's artifact is
+// corrupt, the tenant's last good model keeps serving and the error is kept for GET /v1/me.
+// Both caches are bounded (least recently used), so many tenants cannot exhaust an isolate.
 import { ArtifactError, compileModel, decodeArtifact, type Artifact, type CompiledModel } from "../../model/index.ts";
+import { ApiError } from "../contract/errors.ts";
 import type { ModelRegistry } from "../adapters/model-registry.ts";
 
 export interface ServingModel {
+  tenantId: string;
   version: string;
   artifact: Artifact;
   compiled: CompiledModel;
 }
 
-const POINTER_TTL_MS = 2_000;
-const byVersion = new Map<string, ServingModel>();
-let pointer: { version: string | null; checkedAt: number } = { version: null, checkedAt: 0 };
-let serving: ServingModel | null = null;
-let lastError: { version: string; message: string } | null = null;
+interface TenantSlot {
+  pointer: string | null;
+  checkedAt: number;
+  serving: ServingModel | null;
+  error: { version: string; message: string } | null;
+}
 
-/** The champion to score with, or null when no model was ever activated. */
-export async function loadChampion(registry: ModelRegistry, now = Date.now()): Promise<ServingModel | null> {
-  if (now - pointer.checkedAt < POINTER_TTL_MS && serving?.version === pointer.version) return serving;
-  const champion = await registry.findChampion();
-  pointer = { version: champion?.version ?? null, checkedAt: now };
-  if (!champion) return (serving = null);
-  if (serving?.version === champion.version) return serving;
-  try {
-    serving = await loadVersion(registry, champion.version);
-    lastError = null;
-  } catch (error) {
-    lastError = { version: champion.version, message: (error as Error).message };
-    console.error(`model ${champion.version} cannot be served:`, lastError.message);
+const POINTER_TTL_MS = 2_000;
+export const MAX_TENANTS = 64;
+const MAX_VERSIONS = 128;
+
+/** A Map that forgets its least recently used entry beyond `capacity`. */
+class Lru<V> {
+  readonly #map = new Map<string, V>();
+  readonly capacity: number;
+  constructor(capacity: number) {
+    this.capacity = capacity;
   }
-  return serving;
+  get(key: string): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.capacity) this.#map.delete(this.#map.keys().next().value as string);
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  clear(): void {
+    this.#map.clear();
+  }
+}
+
+const tenants = new Lru<TenantSlot>(MAX_TENANTS);
+const versions = new Lru<ServingModel>(MAX_VERSIONS);
+
+/** The tenant's champion to score with, or null when the tenant never activated a model. */
+export async function loadChampion(
+  registry: ModelRegistry,
+  tenantId: string,
+  now = Date.now(),
+): Promise<ServingModel | null> {
+  const slot = tenants.get(tenantId) ?? { pointer: null, checkedAt: 0, serving: null, error: null };
+  if (now - slot.checkedAt < POINTER_TTL_MS && slot.serving?.version === slot.pointer) return slot.serving;
+  const champion = await registry.findChampion(tenantId);
+  slot.pointer = champion?.version ?? null;
+  slot.checkedAt = now;
+  tenants.set(tenantId, slot);
+  if (!champion) return (slot.serving = null);
+  if (slot.serving?.version === champion.version) return slot.serving;
+  try {
+    slot.serving = await loadVersion(registry, tenantId, champion.version);
+    slot.error = null;
+  } catch (error) {
+    slot.error = { version: champion.version, message: (error as Error).message };
+    console.error(`model ${champion.version} of tenant ${tenantId} cannot be served:`, slot.error.message);
+  }
+  return slot.serving;
 }
 
 /**
- * A specific version (e.g. to explain a row scored by an earlier model). Throws an ArtifactError
- * when the stored artifact is missing, corrupt, or not the one the registry recorded (its
- * checksum differs); any other error is a storage outage and may pass.
+ * A specific version of the tenant's (e.g. to explain a row scored by an earlier model). Throws an
+ * ArtifactError when the stored artifact is missing, corrupt, or not the one the registry
+ * recorded (its checksum differs); any other error is a storage outage and may pass.
  */
-export async function loadVersion(registry: ModelRegistry, version: string): Promise<ServingModel> {
-  const cached = byVersion.get(version);
+export async function loadVersion(registry: ModelRegistry, tenantId: string, version: string): Promise<ServingModel> {
+  const key = `${tenantId}\n${version}`;
+  const cached = versions.get(key);
   if (cached) return cached;
-  const [record, text] = await Promise.all([registry.findModel(version), registry.readArtifact(version)]);
+  const record = await registry.findModel(tenantId, version);
   if (record === null) throw new ArtifactError("invalid", `model ${version} is not in the registry`);
+  const text = await registry.readArtifact(record);
   if (text === null) throw new ArtifactError("invalid", `the artifact of model ${version} is missing`);
   const artifact = await decodeArtifact(text);
   if (artifact.version !== version)
@@ -55,26 +103,37 @@ export async function loadVersion(registry: ModelRegistry, version: string): Pro
       `the artifact stored for ${version} has checksum ${artifact.checksum}; the registry recorded ${record.checksum}`,
     );
   }
-  const model: ServingModel = { version, artifact, compiled: compileModel(artifact) };
-  if (byVersion.size > 16) byVersion.clear();
-  byVersion.set(version, model);
+  const model: ServingModel = { tenantId, version, artifact, compiled: compileModel(artifact) };
+  versions.set(key, model);
   return model;
 }
 
-/** The error that keeps the current champion from serving, if any. */
-export function servingError(): { version: string; message: string } | null {
-  return lastError;
+/** What a tenant without a model is told, with what to do about it. */
+export function noModel(): ApiError {
+  return new ApiError(
+    "MODEL_UNAVAILABLE",
+    "This tenant has no active model yet: publish one (npm run train -- --data your.csv --publish --activate) or activate a version with POST /v1/models/{version}/activate.",
+  );
 }
 
-/** Makes this isolate re-read the champion pointer on its next request (after an activation here). */
-export function refreshChampionSoon(): void {
-  pointer = { version: pointer.version, checkedAt: 0 };
+/** The error that keeps the tenant's current champion from serving, if any. */
+export function servingError(tenantId: string): { version: string; message: string } | null {
+  return tenants.get(tenantId)?.error ?? null;
 }
 
-/** Forgets everything cached in this isolate (tests, and after an activation in this isolate). */
+/** Makes this isolate re-read the tenant's champion pointer on its next request (after an activation here). */
+export function refreshChampionSoon(tenantId: string): void {
+  const slot = tenants.get(tenantId);
+  if (slot) slot.checkedAt = 0;
+}
+
+/** How many tenants and versions this isolate holds (tests and diagnostics). */
+export function servingCacheSize(): { tenants: number; versions: number } {
+  return { tenants: tenants.size, versions: versions.size };
+}
+
+/** Forgets everything cached in this isolate (tests). */
 export function resetServingCache(): void {
-  byVersion.clear();
-  pointer = { version: null, checkedAt: 0 };
-  serving = null;
-  lastError = null;
+  tenants.clear();
+  versions.clear();
 }

@@ -66,6 +66,8 @@ export const batchRoutes = new Hono<AppEnv>()
     const id = batchIdParam(c);
     const result = await readBatch(adapters, c.get("principal").tenantId, id, (work) => c.executionCtx.waitUntil(work));
     if (!result) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
-    if (explain === "1" || explain === "true") return c.json(await explainPredictions(adapters, result));
+    if (explain === "1" || explain === "true") {
+      return c.json(await explainPredictions(adapters, c.get("principal").tenantId, result));
+    }
     return c.json(result);
   });

@@ -1,13 +1,19 @@
 // Feedback: POST /v1/batches/:id/feedback (API key, `feedback` scope) and
 // POST /v1/webhooks/feedback (Standard Webhooks signature with the tenant's secret).
 import { Hono } from "hono";
-import { FeedbackRequest, WebhookFeedback, type FeedbackAccepted } from "../../contract/api.ts";
+import {
+  FeedbackRequest,
+  PredictionFeedbackRequest,
+  WebhookFeedback,
+  type FeedbackAccepted,
+} from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { createWebhookSecret, verifyWebhook } from "../../codecs/standard-webhooks.ts";
 import { parseRequest } from "../../services/parse-request.ts";
 import { submitFeedback } from "../../services/submit-feedback.ts";
+import { submitPredictionFeedback } from "../../services/submit-prediction-feedback.ts";
 import { claimWebhookId, releaseWebhookId } from "../../services/webhook-replay.ts";
 import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -28,6 +34,16 @@ export const feedbackRoutes = new Hono<AppEnv>()
       labelledAt: Date.now(),
     });
     return c.json({ batchId, accepted } satisfies FeedbackAccepted, 202);
+  })
+  .post("/predictions/feedback", requireScope("feedback"), async (c) => {
+    const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.predictionFeedback);
+    const body = parseRequest(PredictionFeedbackRequest, value);
+    const accepted = await submitPredictionFeedback(c.get("adapters"), c.get("principal").tenantId, {
+      ...body,
+      source: "api",
+      labelledAt: Date.now(),
+    });
+    return c.json({ accepted } satisfies FeedbackAccepted, 202);
   })
   .post("/webhooks/feedback", async (c) => {
     const adapters = c.get("adapters");
@@ -55,18 +71,19 @@ export const feedbackRoutes = new Hono<AppEnv>()
     // One answer for every failure (unknown tenant, missing headers, timestamp, signature):
     // probing must not tell which tenant names exist.
     if (!tenant || !verdict.ok) throw new ApiError("INVALID_SIGNATURE", WEBHOOK_REFUSED);
-    const payload = parseRequest(WebhookFeedback, envelope);
+    const { data } = parseRequest(WebhookFeedback, envelope);
+    const batchId = "batchId" in data ? data.batchId : undefined;
     const webhookId = c.req.header("webhook-id") ?? "";
     if (!(await claimWebhookId(adapters, tenant.id, webhookId))) {
-      return c.json({ batchId: payload.data.batchId, accepted: 0, duplicate: true } satisfies FeedbackAccepted, 200);
+      return c.json({ batchId, accepted: 0, duplicate: true } satisfies FeedbackAccepted, 200);
     }
     try {
-      const accepted = await submitFeedback(adapters, tenant.id, payload.data.batchId, {
-        ...payload.data,
-        source: "webhook",
-        labelledAt: Number(c.req.header("webhook-timestamp")) * 1000,
-      });
-      return c.json({ batchId: payload.data.batchId, accepted } satisfies FeedbackAccepted, 202);
+      const labelledAt = Number(c.req.header("webhook-timestamp")) * 1000;
+      const accepted =
+        "predictionIds" in data
+          ? await submitPredictionFeedback(adapters, tenant.id, { ...data, source: "webhook", labelledAt })
+          : await submitFeedback(adapters, tenant.id, data.batchId, { ...data, source: "webhook", labelledAt });
+      return c.json({ batchId, accepted } satisfies FeedbackAccepted, 202);
     } catch (error) {
       // Not processed, so a retry with the same id must be processed, not taken for a replay.
       await releaseWebhookId(adapters, tenant.id, webhookId);

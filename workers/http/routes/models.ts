@@ -18,7 +18,7 @@ import { versionParam } from "../params.ts";
 
 export const modelRoutes = new Hono<AppEnv>()
   .get("/models", requireScope("read"), async (c) => {
-    const models = await c.get("adapters").models.listModels(200);
+    const models = await c.get("adapters").models.listModels(c.get("principal").tenantId, 200);
     return c.json({ models: models.map(toModelSummary) });
   })
   .post("/models", requireScope("admin"), async (c) => {
@@ -29,13 +29,14 @@ export const modelRoutes = new Hono<AppEnv>()
       tenantId: principal.tenantId,
       actor: `key:${principal.keyId}`,
     });
-    if (body.activate) refreshChampionSoon();
+    if (body.activate) refreshChampionSoon(principal.tenantId);
     return c.json(toModelSummary(record), 201);
   })
   .post("/models/retrain", requireScope("admin"), async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.small, { emptyValue: {} });
     const { force } = parseRequest(RetrainRequest, value);
-    const outcome = await retrainModel(c.get("adapters"), c.env, { trigger: "api", force });
+    const tenantId = c.get("principal").tenantId;
+    const outcome = await retrainModel(c.get("adapters"), c.env, { tenantId, trigger: "api", force });
     if (outcome.status === "busy") throw new ApiError("RETRAIN_IN_PROGRESS", "Another retraining run is in progress.");
     const { status, ...rest } = outcome;
     return c.json({ ...rest, status } satisfies RetrainResponse);
@@ -43,9 +44,10 @@ export const modelRoutes = new Hono<AppEnv>()
   .get("/models/:version", requireScope("read"), async (c) => {
     const adapters = c.get("adapters");
     const version = versionParam(c);
-    const record = await adapters.models.findModel(version);
+    const tenantId = c.get("principal").tenantId;
+    const record = await adapters.models.findModel(tenantId, version);
     if (!record) throw new ApiError("NOT_FOUND", `No model ${version}.`);
-    const model = await loadVersion(adapters.models, record.version).catch((error: unknown) => {
+    const model = await loadVersion(adapters.models, tenantId, record.version).catch((error: unknown) => {
       throw modelReadError(error, `Model ${version} cannot be read`);
     });
     return c.json(toModelDetail(record, model.artifact));
@@ -53,21 +55,20 @@ export const modelRoutes = new Hono<AppEnv>()
   .post("/models/:version/activate", requireScope("admin"), async (c) => {
     const adapters = c.get("adapters");
     const version = versionParam(c);
-    const record = await adapters.models.findModel(version);
+    const principal = c.get("principal");
+    const record = await adapters.models.findModel(principal.tenantId, version);
     if (!record) throw new ApiError("NOT_FOUND", `No model ${version}.`);
     // Verify the artifact before the pointer moves: a corrupt model is never made champion.
-    await loadVersion(adapters.models, version).catch((error: unknown) => {
+    await loadVersion(adapters.models, principal.tenantId, version).catch((error: unknown) => {
       throw modelReadError(error, `Model ${version} was not activated`);
     });
-    const principal = c.get("principal");
     // The pointer and its audit entry are one D1 transaction: no audit row for a move that failed.
-    const activated = await adapters.models.activate(version, {
-      tenantId: principal.tenantId,
+    const activated = await adapters.models.activate(principal.tenantId, version, {
       actor: `key:${principal.keyId}`,
       action: "model.activated",
     });
     if (!activated) throw new ApiError("NOT_FOUND", `No model ${version}.`);
-    refreshChampionSoon();
+    refreshChampionSoon(principal.tenantId);
     return c.json(toModelSummary(activated));
   })
   .get("/metrics", requireScope("read"), async (c) =>

@@ -1,5 +1,7 @@
-// POST /v1/predict: a few rows scored inline with the cached champion, for clients that
-// cannot wait for the queue. Same body rules as batches (gzip, deflate or plain JSON).
+// POST /v1/predict: a few rows scored inline with the tenant's cached champion, for clients that
+// cannot wait for the queue. Same body rules as batches (gzip, deflate or plain JSON). Unless the
+// request says "log": false, each row gets a predictionId and is recorded after the answer, so it
+// can be labelled and learned from like a batch row.
 import { Hono } from "hono";
 import { PredictRequest, type PredictResponse } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
@@ -9,12 +11,15 @@ import { scoreRows } from "../../../model/index.ts";
 import { checkFeatureRows } from "../../services/check-feature-rows.ts";
 import { contributionsOf } from "../../services/explain-predictions.ts";
 import { parseRequest } from "../../services/parse-request.ts";
-import { loadChampion } from "../../services/serving-model.ts";
+import { loadChampion, noModel } from "../../services/serving-model.ts";
+import { logPredictions } from "../../services/log-predictions.ts";
+import { predictionIdOf } from "../../services/submit-prediction-feedback.ts";
+import { newId } from "../../codecs/ids.ts";
 import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
 
 export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("ingest"), async (c) => {
-  const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.predict);
+  const { value, byteLength } = await decodeJsonBody(c.req.raw, BODY_LIMITS.predict);
   const features = (value as { features?: unknown } | null)?.features;
   if (Array.isArray(features) && features.length > LIMITS.maxPredictRows) {
     throw new ApiError(
@@ -23,20 +28,38 @@ export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("i
     );
   }
   const request = parseRequest(PredictRequest, value, "INVALID_BATCH");
-  const model = await loadChampion(c.get("adapters").models);
-  if (!model) throw new ApiError("MODEL_UNAVAILABLE", "No model is active yet; train or activate one first.");
+  const adapters = c.get("adapters");
+  const tenantId = c.get("principal").tenantId;
+  const model = await loadChampion(adapters.models, tenantId);
+  if (!model) throw noModel();
   checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);
   const explain = c.req.query("explain") === "1" || c.req.query("explain") === "true";
   const { margins, labels } = scoreRows(model.compiled, request.features);
+  // The id is issued now; the rows are recorded under it after the answer has gone.
+  const batchId = request.log ? newId("bat") : null;
   const body: PredictResponse = {
     predictions: request.features.map((row, i) => ({
       row: i,
       ...(request.ids ? { id: request.ids[i] } : {}),
+      ...(batchId ? { predictionId: predictionIdOf(batchId, i) } : {}),
       label: labels[i] === 1 ? 1 : 0,
       margin: margins[i],
       modelVersion: model.version,
       ...(explain ? { contributions: contributionsOf(model, row) } : {}),
     })),
   };
+  if (batchId) {
+    const logged = logPredictions(adapters, {
+      tenantId,
+      batchId,
+      features: request.features,
+      ids: request.ids,
+      margins,
+      labels,
+      modelVersion: model.version,
+      byteLength,
+    }).catch((error: unknown) => console.error(`recording predictions ${batchId} failed:`, error));
+    c.executionCtx.waitUntil(logged);
+  }
   return c.json(body);
 });

@@ -1,0 +1,51 @@
+// Labels in D1. One statement upserts every label of an event, whatever batches its rows belong
+// to; a label is kept only for a row the tenant's own batch scored, and replaces an earlier
+// one only if it was given later, so reordered deliveries cannot flip a row back to a stale
+// label (the 2021 system's cache/database race).
+import { sql } from "drizzle-orm";
+import type { Database } from "./database.ts";
+
+export interface LabelEntry {
+  batchId: string;
+  row: number;
+  label: 0 | 1;
+}
+
+export interface FeedbackStore {
+  recordLabels(
+    tenantId: string,
+    entries: readonly LabelEntry[],
+    source: "dashboard" | "api" | "webhook",
+    labelledAt: number,
+  ): Promise<void>;
+  /** Which of these (batch, row) pairs the tenant's batches scored, as "batchId.row" keys; one query. */
+  findScored(tenantId: string, pairs: readonly { batchId: string; row: number }[]): Promise<Set<string>>;
+}
+
+export function createFeedbackStore(db: Database): FeedbackStore {
+  return {
+    async recordLabels(tenantId, entries, source, labelledAt) {
+      // Every label travels in one JSON parameter (D1 binds at most 100 per statement).
+      const payload = JSON.stringify(entries.map((e) => ({ b: e.batchId, r: e.row, l: e.label })));
+      await db.run(sql`INSERT INTO feedback (batch_id, row, tenant_id, label, source, labelled_at, received_at)
+        SELECT json_extract(j.value, '$.b'), json_extract(j.value, '$.r'), ${tenantId}, json_extract(j.value, '$.l'),
+               ${source}, ${labelledAt}, ${Date.now()}
+        FROM json_each(${payload}) j
+        WHERE EXISTS (SELECT 1 FROM predictions p JOIN batches b ON b.id = p.batch_id
+                      WHERE p.batch_id = json_extract(j.value, '$.b') AND p.row = json_extract(j.value, '$.r')
+                        AND b.tenant_id = ${tenantId})
+        ON CONFLICT (batch_id, row) DO UPDATE SET label = excluded.label, source = excluded.source,
+          labelled_at = excluded.labelled_at, received_at = excluded.received_at
+        WHERE excluded.labelled_at >= feedback.labelled_at`);
+    },
+
+    async findScored(tenantId, pairs) {
+      const payload = JSON.stringify(pairs.map((p) => [p.batchId, p.row]));
+      const rows = await db.all<{ batchId: string; row: number }>(sql`
+        SELECT p.batch_id AS batchId, p.row AS row FROM json_each(${payload}) j
+        JOIN predictions p ON p.batch_id = json_extract(j.value, '$[0]') AND p.row = json_extract(j.value, '$[1]')
+        JOIN batches b ON b.id = p.batch_id AND b.tenant_id = ${tenantId}`);
+      return new Set(rows.map((r) => `${r.batchId}.${r.row}`));
+    },
+  };
+}
