@@ -21,6 +21,7 @@ export default defineConfig(async () => {
               "test/scripts/**/*.test.ts",
               "test/web-unit/**/*.test.ts",
               "test/properties/**/*.test.ts",
+              "test/migrations/**/*.test.ts",
             ],
             environment: "node",
           },

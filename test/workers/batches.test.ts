@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Webhook } from "standardwebhooks";
 import worker from "../../workers/index.ts";
+import { createApp } from "../../workers/http/app.ts";
 import { backoffSeconds } from "../../workers/consumers/handle-queue.ts";
 import type { ScoreJob } from "../../workers/contract/messages.ts";
 import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
@@ -408,5 +409,18 @@ describe("the API reference", () => {
     const page = await api("/v1/docs");
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     expect(await page.text()).toContain("POST /v1/batches");
+  });
+
+  it("documents every route the API serves", async () => {
+    const doc = await (await api("/v1/openapi.json")).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const served = createApp()
+      .routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/v1/"))
+      // The reference itself: the document and its page.
+      .filter((r) => r.path !== "/v1/openapi.json" && r.path !== "/v1/docs")
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    expect([...new Set(served)].sort()).toEqual([...new Set(documented)].sort());
   });
 });

@@ -25,6 +25,8 @@ export function recordingEnv(overrides: Partial<typeof env> = {}): { env: typeof
       SCORE_DLQ: producer("score-jobs-dlq"),
       FEEDBACK_DLQ: producer("feedback-events-dlq"),
       CALLBACK_DLQ: producer("callback-deliveries-dlq"),
+      RETRAIN_QUEUE: producer("retrain-jobs"),
+      RETRAIN_DLQ: producer("retrain-jobs-dlq"),
       ...overrides,
     },
   };

@@ -18,14 +18,14 @@ export const PATHS: PathDoc[] = [
   {
     method: "get",
     path: "/v1/health",
-    summary: "Build version and whether a model is serving",
+    summary: "The build that runs (models belong to tenants: see /v1/me)",
     scope: null,
     ok: { status: 200, description: "The Worker is up", schema: api.Health },
   },
   {
     method: "get",
     path: "/v1/me",
-    summary: "The tenant, id and scopes of the calling API key",
+    summary: "The tenant, id and scopes of the calling API key, and the state of the tenant's model",
     scope: null,
     description: "Needs any valid key.",
     ok: { status: 200, description: "The key's identity", schema: api.Me },
@@ -75,7 +75,7 @@ export const PATHS: PathDoc[] = [
   {
     method: "post",
     path: "/v1/predict",
-    summary: "Score up to 100 rows inline",
+    summary: "Score up to 100 rows inline with the tenant's champion; each row gets a predictionId to label later",
     scope: "ingest",
     request: { body: { content: { "application/json": { schema: api.PredictRequest } } } },
     ok: { status: 200, description: "Predictions", schema: api.PredictResponse },
@@ -86,6 +86,16 @@ export const PATHS: PathDoc[] = [
     summary: "Send the true labels of scored rows (by row index or client id); the latest label wins",
     scope: "feedback",
     request: { params: BatchIdParam, body: { content: { "application/json": { schema: api.FeedbackRequest } } } },
+    ok: { status: 202, description: "Queued for recording", schema: api.FeedbackAccepted },
+  },
+  {
+    method: "post",
+    path: "/v1/predictions/feedback",
+    summary: "Send the true labels of rows scored by POST /v1/predict, by their predictionIds",
+    description:
+      "A prediction is recorded about a second after its answer; until then its id is refused as unknown. Every id is checked before anything is queued.",
+    scope: "feedback",
+    request: { body: { content: { "application/json": { schema: api.PredictionFeedbackRequest } } } },
     ok: { status: 202, description: "Queued for recording", schema: api.FeedbackAccepted },
   },
   {
@@ -104,7 +114,8 @@ export const PATHS: PathDoc[] = [
   {
     method: "get",
     path: "/v1/models",
-    summary: "Every model version with its metrics and gate decision; the champion is marked",
+    summary:
+      "The tenant's model versions with their metrics, latest-holdout accuracy and gate decision; the champion is marked",
     scope: "read",
     ok: { status: 200, description: "The registry", schema: api.ModelList },
   },
@@ -136,7 +147,7 @@ export const PATHS: PathDoc[] = [
   {
     method: "post",
     path: "/v1/models/retrain",
-    summary: "Retrain now (the cron job's code path); force skips the new-feedback threshold",
+    summary: "Retrain the tenant's model now (the cron job's code path); force skips the new-feedback threshold",
     scope: "admin",
     request: { body: { content: { "application/json": { schema: api.RetrainRequest } } } },
     ok: { status: 200, description: "What the run did", schema: api.RetrainResponse },
