@@ -1,6 +1,7 @@
 // The dashboard in a real Chromium against the real Worker (wrangler dev, seeded like `npm start`):
 // sign in, submit a demo batch, read its predictions, correct two rows, retrain, see the new
-// champion, compare versions, and a narrow screen. Screenshots of every page go to
+// champion (on the same holdout rows no worse than the version it replaced), compare versions, a
+// narrow screen, a read-only key, and a tenant without a model. Screenshots of every page go to
 // test-results/screenshots/. Needs the dashboard built into web/build (`npm test` does that).
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -37,15 +38,36 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await page.goto(url, { waitUntil: "load", timeout: READY_MS });
     await ready(route);
   };
-  const api = (path: string) =>
-    fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${worker.adminKey}` } }).then(
+  const api = (path: string, key = worker.adminKey) =>
+    fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${key}` } }).then(
       (response) => response.json() as Promise<Record<string, unknown>>,
     );
+  /** A version's row in the models table, and the held-out accuracy it shows (as a number, "99.33%" → 0.9933). */
+  const versionRow = (version: string) =>
+    page.locator("tbody tr", { has: page.getByRole("rowheader", { name: new RegExp(`^${version}\\b`) }) });
+  const shownAccuracy = async (version: string) => {
+    const cell = versionRow(version).locator('td[data-label="Held-out accuracy"]');
+    const text = await cell.locator(".accuracy").innerText();
+    return { value: Number(text.replace("%", "")) / 100, basis: await cell.getAttribute("data-basis") };
+  };
+  /** Shows `url` at phone size, checks that nothing scrolls sideways and saves a screenshot. */
+  const shootNarrow = async (name: string, url: string, route: string) => {
+    await open(url, route);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    // Browser-side expressions as strings: this file is type-checked without the DOM library.
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+    await shoot(name);
+  };
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     if (!existsSync("web/build/index.html")) throw new Error("build the dashboard first: npm run build:web");
-    worker = await startLocalWorker({ reader: ["read"] });
+    worker = await startLocalWorker({
+      reader: { scopes: ["read"] },
+      // A tenant of its own, made by its first key: no model, no batches, no base data.
+      newcomer: { scopes: ["read", "ingest"], tenant: "acme" },
+    });
     context = await chromium.launchPersistentContext(join(worker.dir, "chromium"), {
       executablePath: CHROMIUM,
       headless: true,
@@ -100,6 +122,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
 
     const activeModel = page.getByRole("region", { name: "Active model" });
     await activeModel.getByText("seed-1").waitFor();
+    expect(await page.locator("[data-model-notice]").count()).toBe(0);
     await page.getByText("Accuracy per model version").waitFor();
     await shoot("overview");
   });
@@ -183,9 +206,18 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     const outcome = page.getByText(/^Promoted v\d+/);
     await outcome.waitFor({ timeout: 60_000 });
     promoted = /^Promoted (v\d+)/.exec(await outcome.innerText())?.[1] ?? "";
-    const row = page.locator("tbody tr", { has: page.getByRole("rowheader", { name: new RegExp(`^${promoted}\\b`) }) });
+    const row = versionRow(promoted);
     await row.getByText("champion", { exact: true }).waitFor({ timeout: SERVER_MS });
     await shoot("models");
+
+    // The retrain measured both versions on its holdout: the one promoted shows no lower accuracy
+    // there than the one it replaced (each version's own holdout could say otherwise).
+    const gate = (await api(`/v1/models/${promoted}`)).gate as { championVersion: string; decision: string };
+    expect(gate).toMatchObject({ decision: "promoted", championVersion: "seed-1" });
+    const [winner, replaced] = [await shownAccuracy(promoted), await shownAccuracy(gate.championVersion)];
+    expect([winner.basis, replaced.basis]).toEqual(["latest", "latest"]);
+    expect(winner.value).toBeGreaterThanOrEqual(replaced.value);
+    await row.getByText(/^latest holdout, [\d,]+ rows$/).waitFor();
 
     // Rolling back asks first; the dialog works from the keyboard and Escape cancels it.
     const rollBack = page.getByRole("button", { name: "Roll back to seed-1" });
@@ -203,7 +235,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await page.getByRole("button", { name: "Compare" }).click();
     await ready("/models/compare");
     await page.getByRole("heading", { name: `seed-1 → ${promoted}` }).waitFor();
-    await page.getByRole("rowheader", { name: "Accuracy", exact: true }).waitFor();
+    const accuracy = page.locator("tr", { has: page.getByRole("rowheader", { name: "Accuracy", exact: true }) });
+    await accuracy.waitFor();
+    // Measured on the same rows, so compared; the promoted version is not marked as worse.
+    expect(await accuracy.locator('td[data-label="Change"]').getAttribute("class")).not.toMatch(/\bworse\b/);
+    const measured = page.locator("tr", { has: page.getByRole("rowheader", { name: "Accuracy measured" }) });
+    expect(await measured.locator('td:not([data-label="Change"])').allInnerTexts()).toEqual([
+      expect.stringMatching(/^on the latest holdout, [\d,]+ rows$/),
+      expect.stringMatching(/^on the latest holdout, [\d,]+ rows$/),
+    ]);
     await shoot("compare");
   });
 
@@ -211,15 +251,12 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [name, url, route] of [
       ["narrow-overview", `${worker.url}/`, "/"],
+      ["narrow-batches", `${worker.url}/batches`, "/batches"],
       ["narrow-batch-detail", batchUrl, "/batches/[id]"],
       ["narrow-models", `${worker.url}/models`, "/models"],
+      ["narrow-compare", `${worker.url}/models/compare`, "/models/compare"],
     ] as const) {
-      await open(url, route);
-      await page.getByRole("heading", { level: 1 }).waitFor();
-      // Browser-side expressions as strings: this file is type-checked without the DOM library.
-      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-      expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-      await shoot(name);
+      await shootNarrow(name, url, route);
     }
   });
 
@@ -258,6 +295,47 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     await open(batchUrl, "/batches/[id]");
     await page.getByText("This key cannot send labels").waitFor();
     expect(await page.getByLabel("True label of row 0").isDisabled()).toBe(true);
+  });
+
+  it("tells a tenant without a model what to do, instead of showing a form that would be refused", async () => {
+    const newcomer = worker.keys.newcomer;
+    const me = (await api("/v1/me", newcomer)) as { tenant: string; model: { active: boolean; hint: string } };
+    expect(me).toMatchObject({ tenant: "acme", model: { active: false, hint: expect.any(String) } });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await ready("/signin");
+    await page.getByLabel("API key").fill(newcomer);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await ready("/");
+    await page.getByRole("banner").getByText("Tenant acme").waitFor();
+    const notice = page.locator("[data-model-notice]");
+    await notice.getByText(me.model.hint, { exact: true }).waitFor();
+    // Only this tenant's data: none of the demo tenant's versions or batches.
+    await page.getByRole("region", { name: "Active model" }).getByText("No model is active").waitFor();
+    await page.getByText("No batches yet.").waitFor();
+    expect(await page.getByRole("link", { name: "New batch" }).count()).toBe(0);
+    await shoot("no-model-overview");
+
+    await nav("Batches").click();
+    await ready("/batches");
+    await notice.getByText(me.model.hint, { exact: true }).waitFor();
+    expect(await page.getByRole("heading", { name: "New batch" }).count()).toBe(0);
+    await page.getByText("No batches yet").waitFor();
+    await shoot("no-model-batches");
+
+    await nav("Models").click();
+    await ready("/models");
+    await notice.getByText(me.model.hint, { exact: true }).waitFor();
+    await page.getByText("Tenant acme has no model versions yet.").waitFor();
+    await shoot("no-model-models");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await shootNarrow("narrow-no-model-overview", `${worker.url}/`, "/");
+      await shootNarrow("narrow-no-model-batches", `${worker.url}/batches`, "/batches");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it("serves the dashboard under a strict Content Security Policy, and the API reference too", async () => {

@@ -19,7 +19,7 @@ export interface LocalWorker {
   url: string;
   /** The seeded admin key (all four scopes). */
   adminKey: string;
-  /** Extra keys of the demo tenant, by the names given to startLocalWorker. */
+  /** Extra keys, by the names given to startLocalWorker. */
   keys: Record<string, string>;
   /** Scratch folder for the test (state lives in <dir>/state). */
   dir: string;
@@ -78,8 +78,14 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   signalGroup("SIGKILL");
 }
 
+/** An extra key: its scopes, of the demo tenant unless another tenant is named (made when first named). */
+export interface KeySpec {
+  scopes: string[];
+  tenant?: string;
+}
+
 /** `keys` names extra keys to create (before the server starts, so nothing writes to D1 twice). */
-export async function startLocalWorker(keyScopes: Record<string, string[]> = {}): Promise<LocalWorker> {
+export async function startLocalWorker(keySpecs: Record<string, KeySpec> = {}): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "edge-svm-web-"));
   const state = join(dir, "state");
   const stateEnv = { ...ENV, EDGE_SVM_STATE_DIR: state };
@@ -87,9 +93,9 @@ export async function startLocalWorker(keyScopes: Record<string, string[]> = {})
   await run(["scripts/seed.ts"], stateEnv, "seed");
   const adminKey = readFileSync(join(state, "dev-admin-key"), "utf8").trim();
   const keys: Record<string, string> = {};
-  for (const [name, scopes] of Object.entries(keyScopes)) {
+  for (const [name, { scopes, tenant = "demo" }] of Object.entries(keySpecs)) {
     const printed = await run(
-      ["scripts/keys.ts", "create", "--tenant", "demo", "--scopes", scopes.join(","), "--label", name],
+      ["scripts/keys.ts", "create", "--tenant", tenant, "--scopes", scopes.join(","), "--label", name],
       stateEnv,
       `keys create (${name})`,
     );

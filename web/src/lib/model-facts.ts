@@ -1,6 +1,7 @@
 // Typed readings of a model's free-form `metrics` and `gate` records (the contract keeps them
 // open so the registry can grow), with the fallbacks the pages need when a field is absent.
-import type { MetricsResponse, ModelSummary } from "$contract/api.ts";
+// The contract is imported by a relative path (types only), so Node tests can load this file.
+import type { MetricsResponse, ModelSummary } from "../../../workers/contract/api.ts";
 
 export type MetricName = "accuracy" | "precision" | "recall" | "f1" | "rocAuc";
 export const METRIC_LABELS: Record<MetricName, string> = {
@@ -18,13 +19,17 @@ export function metricOf(model: Pick<ModelSummary, "metrics">, name: MetricName)
   return numberOr(model.metrics[name]);
 }
 
-/** How the held-out metrics were measured: "5-fold CV" or "holdout of 300 rows". */
-export function measuredOnOf(model: Pick<ModelSummary, "metrics">): string {
+/**
+ * How the metrics recorded when a version was trained were measured: "5-fold cross-validation",
+ * "its own holdout of 300 rows" (`short`: "5-fold CV", "own holdout").
+ */
+export function measuredOnOf(model: Pick<ModelSummary, "metrics">, style: "long" | "short" = "long"): string {
   const on = model.metrics.measuredOn as { method?: unknown; folds?: unknown; rows?: unknown } | undefined;
-  if (on?.method === "kfold") return `${numberOr(on.folds) ?? "k"}-fold cross-validation`;
-  if (on?.method === "holdout") return `holdout of ${numberOr(on.rows) ?? "?"} rows`;
-  if (on?.method === "training") return "training rows (not held out)";
-  return "unknown method";
+  const short = style === "short";
+  if (on?.method === "kfold") return `${numberOr(on.folds) ?? "k"}-fold ${short ? "CV" : "cross-validation"}`;
+  if (on?.method === "holdout") return short ? "own holdout" : `its own holdout of ${numberOr(on.rows) ?? "?"} rows`;
+  if (on?.method === "training") return short ? "training rows" : "its training rows (not held out)";
+  return short ? "unknown" : "an unknown method";
 }
 
 export interface GateFacts {
@@ -33,6 +38,8 @@ export interface GateFacts {
   championVersion: string | null;
   championAccuracy: number | null;
   challengerAccuracy: number | null;
+  /** How far below the champion a challenger may be and still be promoted. */
+  maxDrop: number | null;
 }
 
 export function gateOf(model: Pick<ModelSummary, "gate">): GateFacts | null {
@@ -45,6 +52,7 @@ export function gateOf(model: Pick<ModelSummary, "gate">): GateFacts | null {
     championVersion: stringOr(gate.championVersion),
     championAccuracy: numberOr(gate.championAccuracy),
     challengerAccuracy: numberOr(gate.challengerAccuracy),
+    maxDrop: numberOr(gate.maxDrop),
   };
 }
 

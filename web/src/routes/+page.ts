@@ -1,4 +1,5 @@
-// The overview: the serving model, how versions and days compare, volume, drift, recent batches.
+// The overview: the tenant's serving model, how versions and days compare, volume, drift,
+// recent batches.
 import { failLoad, requireScope, useApi } from "$lib/load.ts";
 import type { PageLoad } from "./$types";
 
@@ -6,13 +7,13 @@ export const load: PageLoad = async (event) => {
   const { session, api } = await useApi(event);
   requireScope(session, "read", "see the overview");
   try {
-    const [health, metrics, registry, recent] = await Promise.all([
-      api.health(),
+    const [me, metrics, registry, recent] = await Promise.all([
+      api.me(),
       api.metrics(),
       api.listModels(),
       api.listBatches(5),
     ]);
-    return { health, metrics, models: registry.models, batches: recent.batches };
+    return { me, metrics, models: registry.models, batches: recent.batches };
   } catch (error) {
     failLoad(error);
   }

@@ -1,5 +1,5 @@
-// Batches: the form for a new one (needs the ingest scope and the model's feature names, which
-// /v1/health gives without a key) and the list, newest first, one page per cursor.
+// Batches: the form for a new one (needs the ingest scope and the tenant's model, whose feature
+// names GET /v1/me gives to any key) and the list, newest first, one page per cursor.
 import { hasScope } from "$lib/session.ts";
 import { failLoad, useApi } from "$lib/load.ts";
 import type { PageLoad } from "./$types";
@@ -10,11 +10,11 @@ export const load: PageLoad = async (event) => {
   const { session, api } = await useApi(event);
   const cursor = event.url.searchParams.get("cursor");
   try {
-    const [health, list] = await Promise.all([
-      api.health(),
+    const [me, list] = await Promise.all([
+      api.me(),
       hasScope(session, "read") ? api.listBatches(PAGE_SIZE, cursor) : Promise.resolve(null),
     ]);
-    return { health, list, cursor };
+    return { me, list, cursor };
   } catch (error) {
     failLoad(error);
   }

@@ -1,6 +1,9 @@
 // The rows of a two-version comparison: each a label, both values as text, and for numbers the
-// change from the first to the second, so a reader sees at once what moved.
+// change from the first to the second, so a reader sees at once what moved. Accuracy is compared
+// only on rows both versions were measured on (the latest holdout); the metrics recorded when each
+// was trained are shown side by side, never as a change, since each was measured on its own rows.
 import type { MetricsResponse, ModelDetail } from "$contract/api.ts";
+import { compareAccuracy, type Holdout } from "$lib/accuracy.ts";
 import { formatDateTime, formatInteger, formatNumber, formatPercent } from "$lib/format.ts";
 import { gateOf, liveAccuracyOf, measuredOnOf, METRIC_LABELS, metricOf, type MetricName } from "$lib/model-facts.ts";
 
@@ -17,6 +20,12 @@ export interface CompareRow {
 export interface CompareGroup {
   title: string;
   rows: CompareRow[];
+}
+
+export interface Comparison {
+  groups: CompareGroup[];
+  /** What qualifies the accuracy row: not measured on the same rows, or a drop the gate allowed. */
+  note: string | null;
 }
 
 const text = (label: string, a: string, b: string): CompareRow => ({ label, a, b, change: null, tone: null });
@@ -62,10 +71,35 @@ const hyper = (model: ModelDetail, key: string) => {
 const trainingOf = (model: ModelDetail) =>
   model.training as { iterations?: number; converged?: boolean; classCounts?: { "0": number; "1": number } };
 
-export function compareModels(a: ModelDetail, b: ModelDetail, metrics: MetricsResponse): CompareGroup[] {
-  const points = (value: number) => `${(100 * value).toFixed(2)} pts`;
-  const metricRows = (Object.keys(METRIC_LABELS) as MetricName[]).map((name) =>
-    numeric(METRIC_LABELS[name], metricOf(a, name), metricOf(b, name), (v) => formatPercent(v, 2), points, true),
+const points = (value: number) => `${(100 * value).toFixed(2)} pts`;
+
+/** Accuracy where both were measured on the same rows: a change, toned unless the gate allowed the drop. */
+function accuracyRows(a: ModelDetail, b: ModelDetail, latest: Holdout | null) {
+  const accuracy = compareAccuracy(a, b, latest);
+  const row = numeric("Accuracy", accuracy.a.value, accuracy.b.value, (v) => formatPercent(v, 2), points, true);
+  const compared: CompareRow =
+    accuracy.delta === null
+      ? { ...row, change: null, tone: null }
+      : { ...row, tone: row.change === null ? null : accuracy.tone };
+  return {
+    rows: [compared, text("Accuracy measured", accuracy.a.measuredOn, accuracy.b.measuredOn)],
+    note: accuracy.note,
+  };
+}
+
+export function compareModels(
+  a: ModelDetail,
+  b: ModelDetail,
+  metrics: MetricsResponse,
+  latest: Holdout | null,
+): Comparison {
+  const accuracy = accuracyRows(a, b, latest);
+  const whenTrained = (Object.keys(METRIC_LABELS) as MetricName[]).map((name) =>
+    text(
+      name === "accuracy" ? "Accuracy when trained" : METRIC_LABELS[name],
+      formatPercent(metricOf(a, name), 2),
+      formatPercent(metricOf(b, name), 2),
+    ),
   );
   const liveA = liveAccuracyOf(metrics, a.version);
   const liveB = liveAccuracyOf(metrics, b.version);
@@ -85,7 +119,7 @@ export function compareModels(a: ModelDetail, b: ModelDetail, metrics: MetricsRe
     const gate = gateOf(model);
     return gate?.decision ? `${gate.decision}: ${gate.reason ?? ""}` : "no gate (first model)";
   };
-  return [
+  const groups = [
     {
       title: "Registry",
       rows: [
@@ -99,8 +133,7 @@ export function compareModels(a: ModelDetail, b: ModelDetail, metrics: MetricsRe
     {
       title: "Quality",
       rows: [
-        ...metricRows,
-        text("Measured on", measuredOnOf(a), measuredOnOf(b)),
+        ...accuracy.rows,
         numeric(
           "Live accuracy",
           liveA?.accuracy ?? null,
@@ -111,6 +144,10 @@ export function compareModels(a: ModelDetail, b: ModelDetail, metrics: MetricsRe
         ),
         numeric("Labelled rows (live)", liveA?.labelled ?? 0, liveB?.labelled ?? 0, formatInteger, formatInteger),
       ],
+    },
+    {
+      title: "When trained (each on its own rows, not compared)",
+      rows: [...whenTrained, text("Measured on", measuredOnOf(a), measuredOnOf(b))],
     },
     {
       title: "Training",
@@ -143,4 +180,5 @@ export function compareModels(a: ModelDetail, b: ModelDetail, metrics: MetricsRe
       ],
     },
   ];
+  return { groups, note: accuracy.note };
 }
