@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Webhook } from "standardwebhooks";
@@ -6,7 +6,7 @@ import worker from "../../workers/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { backoffSeconds } from "../../workers/consumers/handle-queue.ts";
 import type { ScoreJob } from "../../workers/contract/messages.ts";
-import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+import { adapters, api, createTenantKey, deliver, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 interface Result {
@@ -37,30 +37,6 @@ async function waitComplete(key: string, batchId: string): Promise<Result> {
     },
     { timeout: 5000, interval: 20 },
   );
-}
-
-async function newBatch(tenantId: string, rows: number, chunks: number, callbackUrl: string | null = null) {
-  const { batch } = await adapters().batches.createBatch({
-    id: `bat_t${crypto.randomUUID().slice(0, 12)}`,
-    tenantId,
-    rows,
-    chunks,
-    featureCount: 4,
-    idempotencyKey: null,
-    bodyHash: "",
-    callbackUrl,
-  });
-  return batch;
-}
-
-async function deliver(queue: string, bodies: unknown[], run = env, attempts = 1) {
-  const messages = createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(messages, run, ctx);
-  return getQueueResult(messages, ctx);
 }
 
 const countRows = async (batchId: string) =>

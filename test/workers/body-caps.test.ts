@@ -6,8 +6,7 @@ import { gzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/http/app.ts";
 import { BODY_LIMITS, LIMITS } from "../../workers/contract/limits.ts";
-import { api, createTenantKey, ensureModel, gzipJson, makeRows } from "./helpers.ts";
-import { recordingEnv } from "./recording-env.ts";
+import { api, callRecorded, createTenantKey, ensureModel, gzipJson, makeRows } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
 
@@ -93,16 +92,12 @@ describe("JSON that would parse into far more memory than its bytes", () => {
 
   const post = async (encoding: string, body: Uint8Array<ArrayBuffer> | string) => {
     const { key, tenantId } = await createTenantKey();
-    const { env: recording, sent } = recordingEnv();
-    const response = await createApp().fetch(
-      new Request("http://edge-svm.test/v1/batches", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-encoding": encoding },
-        body,
-      }),
-      recording,
-      createExecutionContext(),
-    );
+    const { response, sent } = await callRecorded("/v1/batches", {
+      method: "POST",
+      key,
+      headers: { "content-type": "application/json", "content-encoding": encoding },
+      body,
+    });
     return { response, sent, tenantId };
   };
 
@@ -163,18 +158,14 @@ describe("JSON that would parse into far more memory than its bytes", () => {
 
   it("still accepts the largest batch: 10,000 rows, ids of 128 characters", async () => {
     const { key } = await createTenantKey();
-    const { env: recording, sent } = recordingEnv();
     const rows = makeRows(LIMITS.maxBatchRows);
     const ids = rows.map((_, i) => `${i}`.padStart(LIMITS.maxIdLength, "x"));
-    const response = await createApp().fetch(
-      new Request("http://edge-svm.test/v1/batches", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-encoding": "gzip" },
-        body: gzipJson({ features: rows, ids }),
-      }),
-      recording,
-      createExecutionContext(),
-    );
+    const { response, sent } = await callRecorded("/v1/batches", {
+      method: "POST",
+      key,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipJson({ features: rows, ids }),
+    });
     expect(response.status).toBe(202);
     expect(sent.length).toBeGreaterThan(1);
   });

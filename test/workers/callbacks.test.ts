@@ -1,11 +1,8 @@
 // Outbound result callbacks: only public https hosts, delivered without following redirects,
 // with a timeout and a cancelled body, and the outcome shown on the batch.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index.ts";
-import { createApp } from "../../workers/http/app.ts";
-import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+import { api, callRecorded, createTenantKey, deliver, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 beforeAll(async () => {
@@ -40,16 +37,12 @@ describe("callbackUrl at submit time", () => {
   it("accepts a public https URL", async () => {
     const { key } = await createTenantKey();
     // Recorded, not sent: the test must not call a real host.
-    const { env: recording, sent } = recordingEnv();
-    const response = await createApp().fetch(
-      new Request("http://edge-svm.test/v1/batches", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify({ features: makeRows(1), callbackUrl: "https://hooks.example.com/edge" }),
-      }),
-      recording,
-      createExecutionContext(),
-    );
+    const { response, sent } = await callRecorded("/v1/batches", {
+      method: "POST",
+      key,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ features: makeRows(1), callbackUrl: "https://hooks.example.com/edge" }),
+    });
     expect(response.status).toBe(202);
     expect(sent).toHaveLength(1);
   });
@@ -58,26 +51,13 @@ describe("callbackUrl at submit time", () => {
 describe("callback delivery", () => {
   async function completedBatch(url: string) {
     const { key, tenantId } = await createTenantKey();
-    const { batch } = await adapters().batches.createBatch({
-      id: `bat_cb${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`,
-      tenantId,
-      rows: 1,
-      chunks: 1,
-      featureCount: 4,
-      idempotencyKey: null,
-      bodyHash: "",
-      callbackUrl: url,
-    });
+    const batch = await newBatch(tenantId, 1, 1, url);
     await run("score-jobs", { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(1) });
     return { key, tenantId, batchId: batch.id };
   }
 
-  async function run(queue: string, body: unknown) {
-    const messages = createMessageBatch(queue, [{ id: "m0", timestamp: new Date(), attempts: 1, body }]);
-    const ctx = createExecutionContext();
-    await worker.queue(messages, recordingEnv().env, ctx);
-    return getQueueResult(messages, ctx);
-  }
+  // Recorded producers: a completed batch queues its callback, which the test delivers itself.
+  const run = (queue: string, body: unknown) => deliver(queue, [body], recordingEnv().env);
 
   const callbackOf = async (key: string, batchId: string) =>
     (await (await api(`/v1/batches/${batchId}`, { key })).json<{ callback?: unknown }>()).callback;

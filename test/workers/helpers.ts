@@ -1,7 +1,11 @@
 // Shared helpers for tests that run inside workerd against the real bindings.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { gzipSync, strToU8 } from "fflate";
+import worker from "../../workers/index.ts";
+import { createApp } from "../../workers/http/app.ts";
 import { createAdapters } from "../../workers/adapters/index.ts";
+import { recordingEnv } from "./recording-env.ts";
 import type { Scope } from "../../workers/adapters/key-store.ts";
 import { decodeArtifact, sealArtifact, type Artifact } from "../../model/index.ts";
 import { DEMO_TENANT, seedDemo } from "../../workers/services/seed-demo.ts";
@@ -92,4 +96,53 @@ export async function publishCopy(key: string, version: string, activate = false
   if (response.status !== 201)
     throw new Error(`publishing ${version} answered ${response.status}: ${await response.text()}`);
   return artifact;
+}
+
+/** A pending batch recorded straight in D1 (no queue message), for consumer and sweeper tests. */
+export async function newBatch(
+  tenantId: string,
+  rows: number,
+  chunks: number,
+  callbackUrl: string | null = null,
+  idempotencyKey: string | null = null,
+) {
+  const { batch } = await adapters().batches.createBatch({
+    id: `bat_t${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
+    tenantId,
+    rows,
+    chunks,
+    featureCount: 4,
+    idempotencyKey,
+    bodyHash: "",
+    callbackUrl,
+  });
+  return batch;
+}
+
+/** Delivers message bodies to the queue handler as the platform would; returns acks and retries. */
+export async function deliver(queue: string, bodies: unknown[], run = env, attempts = 1) {
+  const messages = createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(messages, run, ctx);
+  return getQueueResult(messages, ctx);
+}
+
+/** Calls the API with queue producers that record instead of send: what it answered and queued. */
+export async function callRecorded(
+  path: string,
+  init: RequestInit & { key?: string } = {},
+  overrides: Partial<typeof env> = {},
+) {
+  const { env: recording, sent } = recordingEnv(overrides);
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set("authorization", `Bearer ${init.key}`);
+  const response = await createApp().fetch(
+    new Request(`http://edge-svm.test${path}`, { ...init, headers }),
+    recording,
+    createExecutionContext(),
+  );
+  return { response, sent };
 }

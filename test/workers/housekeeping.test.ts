@@ -5,7 +5,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
-import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+import { api, createTenantKey, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 beforeAll(async () => {
@@ -20,16 +20,7 @@ async function runCron(overrides: Partial<Env> = {}) {
 }
 
 async function pendingBatch(tenantId: string, ageSeconds: number, idempotencyKey: string | null = null) {
-  const { batch } = await adapters().batches.createBatch({
-    id: `bat_stuck${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`,
-    tenantId,
-    rows: 2,
-    chunks: 1,
-    featureCount: 4,
-    idempotencyKey,
-    bodyHash: "",
-    callbackUrl: null,
-  });
+  const batch = await newBatch(tenantId, 2, 1, null, idempotencyKey);
   await env.DB.prepare("UPDATE batches SET created_at = ? WHERE id = ?")
     .bind(Date.now() - ageSeconds * 1000, batch.id)
     .run();

@@ -1,13 +1,21 @@
 // Rules on what goes in: feature values bounded, margins always finite, queue messages sized in
 // bytes, malformed ids a 4xx everywhere, feedback arrays capped and resolved in one query.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index.ts";
-import { createApp } from "../../workers/http/app.ts";
 import { LIMITS } from "../../workers/contract/limits.ts";
-import { adapters, api, createTenantKey, ensureModel, gzipJson, makeRows, postBatch } from "./helpers.ts";
+import {
+  adapters,
+  api,
+  callRecorded,
+  createTenantKey,
+  deliver,
+  ensureModel,
+  gzipJson,
+  makeRows,
+  newBatch,
+  postBatch,
+} from "./helpers.ts";
 import { countingD1 } from "./counting-d1.ts";
 import { recordingEnv } from "./recording-env.ts";
 
@@ -74,37 +82,13 @@ describe("feature values are bounded at every way in", () => {
 
   it("scores a queued chunk of extreme rows with finite margins and completes the batch (no retry storm)", async () => {
     const { key, tenantId } = await createTenantKey();
-    const { batch } = await adapters().batches.createBatch({
-      id: `bat_extreme${Date.now().toString(36)}`,
-      tenantId,
-      rows: 2,
-      chunks: 1,
-      featureCount: 4,
-      idempotencyKey: null,
-      bodyHash: "",
-      callbackUrl: null,
-    });
-    const messages = createMessageBatch("score-jobs", [
-      {
-        id: "m0",
-        timestamp: new Date(),
-        attempts: 1,
-        body: {
-          kind: "score",
-          tenantId,
-          batchId: batch.id,
-          chunk: 0,
-          offset: 0,
-          features: [
-            [1.7e308, 1.7e308, 1.7e308, 1.7e308],
-            [-1.7e308, 1.7e308, -1.7e308, 1.7e308],
-          ],
-        },
-      },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(messages, recordingEnv().env, ctx);
-    const result = await getQueueResult(messages, ctx);
+    const batch = await newBatch(tenantId, 2, 1);
+    const extreme = [
+      [1.7e308, 1.7e308, 1.7e308, 1.7e308],
+      [-1.7e308, 1.7e308, -1.7e308, 1.7e308],
+    ];
+    const job = { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: extreme };
+    const result = await deliver("score-jobs", [job], recordingEnv().env);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toEqual(["m0"]);
     const body = await waitDone(key, batch.id);
@@ -116,20 +100,16 @@ describe("feature values are bounded at every way in", () => {
 describe("queue messages are sized in bytes, not UTF-16 units", () => {
   it("accepts a 10,000-row batch with non-ASCII ids and sends no message over 128 KB", async () => {
     const { key } = await createTenantKey();
-    const { env: recording, sent } = recordingEnv();
     const rows = makeRows(LIMITS.maxBatchRows);
     // Half the ids short ASCII, half 128 characters of 3 UTF-8 bytes each (1 UTF-16 unit): chunks
     // cut by the average row size hold rows twice that size, which a length check sees as a third.
     const ids = rows.map((_, i) => (i < rows.length / 2 ? `a${i}` : `${i}-`.padEnd(LIMITS.maxIdLength, "識")));
-    const response = await createApp().fetch(
-      new Request("http://edge-svm.test/v1/batches", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-encoding": "gzip" },
-        body: gzipJson({ features: rows, ids }),
-      }),
-      recording,
-      createExecutionContext(),
-    );
+    const { response, sent } = await callRecorded("/v1/batches", {
+      method: "POST",
+      key,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipJson({ features: rows, ids }),
+    });
     expect(response.status).toBe(202);
     const sizes = sent.map((m) => new TextEncoder().encode(JSON.stringify(m.body)).byteLength);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(128_000);
@@ -207,16 +187,16 @@ describe("feedback arrays", () => {
     }>();
     expect((await waitDone(key, batchId)).status).toBe("complete");
     const counting = countingD1(env.DB);
-    const { env: recording, sent } = recordingEnv({ DB: counting.db });
     const rows = Array.from({ length: LIMITS.maxFeedbackLabels }, (_, i) => i);
-    const response = await createApp().fetch(
-      new Request(`http://edge-svm.test/v1/batches/${batchId}/feedback`, {
+    const { response, sent } = await callRecorded(
+      `/v1/batches/${batchId}/feedback`,
+      {
         method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        key,
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ rows, labels: rows.map((r) => r % 2) }),
-      }),
-      recording,
-      createExecutionContext(),
+      },
+      { DB: counting.db },
     );
     expect(response.status).toBe(202);
     expect(sent).toHaveLength(1);
@@ -227,16 +207,7 @@ describe("feedback arrays", () => {
 describe("training with rows recorded before values were bounded", () => {
   it("skips and counts a labelled [1e200, 0, 0, 0] row instead of failing every later retrain", async () => {
     const { key, tenantId } = await createTenantKey();
-    const { batch } = await adapters().batches.createBatch({
-      id: `bat_legacy${Date.now().toString(36)}`,
-      tenantId,
-      rows: 1,
-      chunks: 1,
-      featureCount: 4,
-      idempotencyKey: null,
-      bodyHash: "",
-      callbackUrl: null,
-    });
+    const batch = await newBatch(tenantId, 1, 1);
     await env.DB.batch([
       env.DB.prepare(
         "INSERT INTO predictions (batch_id, row, features, label, margin, model_version, scored_at) VALUES (?, 0, '[1e200,0,0,0]', 1, 1, 'seed-1', ?)",

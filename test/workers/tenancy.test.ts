@@ -1,7 +1,7 @@
 // A tenant owns its models. Three tenants with different feature counts (4, 2 and 6): nothing
 // one does (publish, activate, roll back, feedback, poisoned feedback, retrain, a failing
 // retrain) changes another's predictions, registry, metrics or drift.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -13,9 +13,8 @@ import {
   type Artifact,
 } from "../../model/index.ts";
 import worker from "../../workers/index.ts";
-import { createApp } from "../../workers/http/app.ts";
 import { loadChampion, MAX_TENANTS, servingCacheSize } from "../../workers/services/serving-model.ts";
-import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+import { adapters, api, callRecorded, createTenantKey, deliver, ensureModel, makeRows, postBatch } from "./helpers.ts";
 import { countingD1 } from "./counting-d1.ts";
 import { recordingEnv } from "./recording-env.ts";
 
@@ -225,13 +224,7 @@ describe("retraining fans out per tenant", () => {
     expect(queued).not.toContain(quiet.tenantId);
 
     const mine = jobs.filter((j) => j.tenantId === broken.tenantId || j.tenantId === ready.tenantId);
-    const messages = createMessageBatch(
-      "retrain-jobs",
-      mine.map((body, i) => ({ id: `r${i}`, timestamp: new Date(), attempts: 1, body })),
-    );
-    const queueCtx = createExecutionContext();
-    await worker.queue(messages, env, queueCtx);
-    const result = await getQueueResult(messages, queueCtx);
+    const result = await deliver("retrain-jobs", mine);
     expect(result.retryMessages).toEqual([]);
     const status = async (tenantId: string) =>
       (
@@ -323,32 +316,24 @@ describe("sync predictions can learn", () => {
       },
       { timeout: 10_000, interval: 25 },
     );
-    const { env: recording, sent } = recordingEnv();
-    const response = await createApp().fetch(
-      new Request("http://edge-svm.test/v1/predictions/feedback", {
-        method: "POST",
-        headers: { authorization: `Bearer ${t.key}`, ...json },
-        body: JSON.stringify({ predictionIds: [theirs.predictionId], labels: [1] }),
-      }),
-      recording,
-      createExecutionContext(),
-    );
+    const { response, sent } = await callRecorded("/v1/predictions/feedback", {
+      method: "POST",
+      key: t.key,
+      headers: json,
+      body: JSON.stringify({ predictionIds: [theirs.predictionId], labels: [1] }),
+    });
     expect(response.status).toBe(422);
     expect(sent).toEqual([]);
   });
 
   it("answers no predictionId and records nothing when the request says log: false", async () => {
     const t = { ...(await createTenantKey()), rows: makeRows(3, 4, 81) };
-    const { env: recording, sent } = recordingEnv();
-    const response = await createApp().fetch(
-      new Request("http://edge-svm.test/v1/predict", {
-        method: "POST",
-        headers: { authorization: `Bearer ${t.key}`, ...json },
-        body: JSON.stringify({ features: t.rows, log: false }),
-      }),
-      recording,
-      createExecutionContext(),
-    );
+    const { response, sent } = await callRecorded("/v1/predict", {
+      method: "POST",
+      key: t.key,
+      headers: json,
+      body: JSON.stringify({ features: t.rows, log: false }),
+    });
     const { predictions } = await response.json<{ predictions: { predictionId?: string }[] }>();
     expect(predictions.every((p) => p.predictionId === undefined)).toBe(true);
     expect(sent).toEqual([]);
@@ -359,17 +344,14 @@ describe("serving per tenant", () => {
   it("answers a warm /v1/predict without a single D1 query", async () => {
     const t = { ...(await createTenantKey()), rows: makeRows(3, 4, 91) };
     const counting = countingD1(env.DB);
-    const { env: recording } = recordingEnv({ DB: counting.db });
-    const call = () =>
-      createApp().fetch(
-        new Request("http://edge-svm.test/v1/predict", {
-          method: "POST",
-          headers: { authorization: `Bearer ${t.key}`, ...json },
-          body: JSON.stringify({ features: t.rows }),
-        }),
-        recording,
-        createExecutionContext(),
-      );
+    const call = async () =>
+      (
+        await callRecorded(
+          "/v1/predict",
+          { method: "POST", key: t.key, headers: json, body: JSON.stringify({ features: t.rows }) },
+          { DB: counting.db },
+        )
+      ).response;
     expect((await call()).status).toBe(200);
     expect(counting.statements.length).toBeGreaterThan(0);
     counting.statements.length = 0;
