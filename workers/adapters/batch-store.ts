@@ -42,8 +42,6 @@ export interface PageCursor {
 export interface BatchStore {
   /** Inserts the batch unless the tenant already used its idempotency key; then returns that batch. */
   createBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
-  /** Inserts the batch unless one with its id exists; returns whichever is stored. */
-  ensureBatch(batch: NewBatch): Promise<{ created: boolean; batch: BatchRecord }>;
   findBatch(tenantId: string, id: string): Promise<BatchRecord | null>;
   /** Unscoped lookup, for the queue consumer only (its messages carry ids we issued). */
   getBatch(id: string): Promise<BatchRecord | null>;
@@ -51,6 +49,8 @@ export interface BatchStore {
   /** Fails a pending batch; `releaseKey` frees its idempotency key so the client can retry with it. */
   markFailed(id: string, error: string, releaseKey?: boolean): Promise<void>;
   recordChunk(batchId: string, chunk: number, rows: readonly ScoredRow[]): Promise<BatchRecord | null>;
+  /** Records a chunk scored elsewhere (by /v1/predict), making its batch row if it is the first: one D1 round trip. */
+  recordLoggedChunk(batch: NewBatch, chunk: number, rows: readonly ScoredRow[]): Promise<void>;
   readPredictions(batchId: string): Promise<StoredPrediction[]>;
   /** A page of rows with their features and latest feedback, for exports. */
   readExportPage(batchId: string, afterRow: number, limit: number): Promise<ExportRow[]>;
@@ -110,18 +110,6 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
       return { created: false, batch: existing[0] };
     },
 
-    async ensureBatch(batch) {
-      const inserted = await db
-        .insert(batches)
-        .values({ ...batch, status: "pending", done: 0, createdAt: Date.now(), callbackStatus: null })
-        .onConflictDoNothing({ target: batches.id })
-        .returning();
-      if (inserted[0]) return { created: true, batch: inserted[0] };
-      const existing = await findById(batch.id);
-      if (!existing) throw new Error(`batch ${batch.id} was neither inserted nor found`);
-      return { created: false, batch: existing };
-    },
-
     async findBatch(tenantId, id) {
       const rows = await db
         .select()
@@ -157,40 +145,22 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
     },
 
     async recordChunk(batchId, chunk, rows) {
+      await d1.batch(chunkStatements(d1, batchId, chunk, rows, Date.now()));
+      return findById(batchId);
+    },
+
+    async recordLoggedChunk(batch, chunk, rows) {
+      // The batch row is made by whichever chunk comes first, in the same transaction.
       const now = Date.now();
-      // All rows travel as one JSON parameter: D1 allows only 100 bound parameters per statement.
-      const payload = JSON.stringify(
-        rows.map((r) => ({ r: r.row, i: r.clientId, f: r.features, l: r.label, m: r.margin, v: r.modelVersion })),
-      );
       await d1.batch([
         d1
           .prepare(
-            `INSERT INTO predictions (batch_id, row, client_id, features, label, margin, model_version, scored_at)
-             SELECT ?1, json_extract(value, '$.r'), json_extract(value, '$.i'), json_extract(value, '$.f'),
-                    json_extract(value, '$.l'), json_extract(value, '$.m'), json_extract(value, '$.v'), ?3
-             FROM json_each(?2) WHERE true
-             ON CONFLICT (batch_id, row) DO UPDATE SET client_id = excluded.client_id, features = excluded.features,
-               label = excluded.label, margin = excluded.margin, model_version = excluded.model_version,
-               scored_at = excluded.scored_at`,
+            `INSERT INTO batches (id, tenant_id, status, rows, chunks, done, feature_count, body_hash, source, created_at)
+             VALUES (?1, ?2, 'pending', ?3, ?4, 0, ?5, '', ?6, ?7) ON CONFLICT (id) DO NOTHING`,
           )
-          .bind(batchId, payload, now),
-        d1
-          .prepare(
-            "INSERT INTO batch_chunks (batch_id, chunk, rows, scored_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-          )
-          .bind(batchId, chunk, rows.length, now),
-        d1
-          .prepare(
-            "UPDATE batches SET done = (SELECT COALESCE(SUM(rows), 0) FROM batch_chunks WHERE batch_id = ?1) WHERE id = ?1",
-          )
-          .bind(batchId),
-        d1
-          .prepare(
-            "UPDATE batches SET status = 'complete', completed_at = ?2 WHERE id = ?1 AND status = 'pending' AND done >= rows",
-          )
-          .bind(batchId, now),
+          .bind(batch.id, batch.tenantId, batch.rows, batch.chunks, batch.featureCount, batch.source ?? "api", now),
+        ...chunkStatements(d1, batch.id, chunk, rows, now),
       ]);
-      return findById(batchId);
     },
 
     async readPredictions(batchId) {
@@ -270,4 +240,43 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
       return new Map(rows.map((r) => [r.row, JSON.parse(r.features) as number[]]));
     },
   };
+}
+
+/**
+ * One chunk as a D1 transaction: upsert its rows, mark the chunk scored once, recount, and
+ * complete the batch when every row is in. All rows travel as one JSON parameter (D1 allows
+ * only 100 bound parameters per statement).
+ */
+function chunkStatements(d1: D1Database, batchId: string, chunk: number, rows: readonly ScoredRow[], now: number) {
+  const payload = JSON.stringify(
+    rows.map((r) => ({ r: r.row, i: r.clientId, f: r.features, l: r.label, m: r.margin, v: r.modelVersion })),
+  );
+  return [
+    d1
+      .prepare(
+        `INSERT INTO predictions (batch_id, row, client_id, features, label, margin, model_version, scored_at)
+         SELECT ?1, json_extract(value, '$.r'), json_extract(value, '$.i'), json_extract(value, '$.f'),
+                json_extract(value, '$.l'), json_extract(value, '$.m'), json_extract(value, '$.v'), ?3
+         FROM json_each(?2) WHERE true
+         ON CONFLICT (batch_id, row) DO UPDATE SET client_id = excluded.client_id, features = excluded.features,
+           label = excluded.label, margin = excluded.margin, model_version = excluded.model_version,
+           scored_at = excluded.scored_at`,
+      )
+      .bind(batchId, payload, now),
+    d1
+      .prepare(
+        "INSERT INTO batch_chunks (batch_id, chunk, rows, scored_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+      )
+      .bind(batchId, chunk, rows.length, now),
+    d1
+      .prepare(
+        "UPDATE batches SET done = (SELECT COALESCE(SUM(rows), 0) FROM batch_chunks WHERE batch_id = ?1) WHERE id = ?1",
+      )
+      .bind(batchId),
+    d1
+      .prepare(
+        "UPDATE batches SET status = 'complete', completed_at = ?2 WHERE id = ?1 AND status = 'pending' AND done >= rows",
+      )
+      .bind(batchId, now),
+  ];
 }

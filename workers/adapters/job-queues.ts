@@ -12,7 +12,8 @@ import { LIMITS } from "../contract/limits.ts";
 
 export interface JobQueues {
   /** Sends jobs whose serialised sizes are known (`bytes`), in parallel groups. */
-  sendScoreJobs(jobs: readonly { job: ScoreJob | RecordJob; bytes: number }[]): Promise<void>;
+  sendScoreJobs(jobs: readonly { job: ScoreJob; bytes: number }[]): Promise<void>;
+  sendPredictionLogs(jobs: readonly { job: RecordJob; bytes: number }[]): Promise<void>;
   sendFeedback(event: FeedbackEvent | PredictionFeedbackEvent): Promise<void>;
   sendCallback(job: CallbackJob): Promise<void>;
   sendRetrainJobs(jobs: readonly RetrainJob[]): Promise<void>;
@@ -23,6 +24,7 @@ export interface QueueBindings {
   FEEDBACK_QUEUE: Queue;
   CALLBACK_QUEUE: Queue;
   RETRAIN_QUEUE: Queue;
+  PREDICTION_LOG_QUEUE: Queue;
 }
 
 export function createJobQueues(env: QueueBindings): JobQueues {
@@ -31,6 +33,13 @@ export function createJobQueues(env: QueueBindings): JobQueues {
       await Promise.all(
         groupForSendBatch(jobs).map((group) =>
           env.SCORE_QUEUE.sendBatch(group.map(({ job }) => ({ body: job, contentType: "json" as const }))),
+        ),
+      );
+    },
+    async sendPredictionLogs(jobs) {
+      await Promise.all(
+        groupForSendBatch(jobs).map((group) =>
+          env.PREDICTION_LOG_QUEUE.sendBatch(group.map(({ job }) => ({ body: job, contentType: "json" as const }))),
         ),
       );
     },

@@ -5,7 +5,7 @@
 //   input, a constraint) is permanent: both go straight to the dead-letter queue, no retry storm;
 // - after max_retries the platform dead-letters it, and the dead-letter consumer fails the batch.
 import type { z } from "zod";
-import { CallbackJob, FeedbackQueueMessage, RetrainJob, ScoreQueueMessage } from "../contract/messages.ts";
+import { CallbackJob, FeedbackQueueMessage, RecordJob, RetrainJob, ScoreJob } from "../contract/messages.ts";
 import { createAdapters, type Adapters } from "../adapters/index.ts";
 import { scoreChunk } from "../services/score-chunk.ts";
 import { recordPredictions } from "../services/record-predictions.ts";
@@ -15,7 +15,10 @@ import { recordFeedback } from "../services/record-feedback.ts";
 import { isPermanent } from "../services/permanent-error.ts";
 import { runRetrainJob } from "../services/fan-out-retraining.ts";
 
-type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ" | "RETRAIN_DLQ">;
+type DeadLetterQueue = keyof Pick<
+  Env,
+  "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ" | "RETRAIN_DLQ" | "PREDICTION_LOG_DLQ"
+>;
 
 /** A consumer: parse a message body, or hand it to the dead-letter queue; then do the work. */
 interface Route {
@@ -40,11 +43,8 @@ function route<S extends z.ZodType>(
 }
 
 const ROUTES: Record<string, Route> = {
-  "score-jobs": route(
-    ScoreQueueMessage,
-    (adapters, job) => (job.kind === "score" ? scoreChunk(adapters, job) : recordPredictions(adapters, job)),
-    "SCORE_DLQ",
-  ),
+  "score-jobs": route(ScoreJob, scoreChunk, "SCORE_DLQ"),
+  "prediction-logs": route(RecordJob, recordPredictions, "PREDICTION_LOG_DLQ"),
   "feedback-events": route(FeedbackQueueMessage, recordFeedback, "FEEDBACK_DLQ"),
   "callback-deliveries": route(CallbackJob, deliverCallback, "CALLBACK_DLQ"),
   "retrain-jobs": route(RetrainJob, runRetrainJob, "RETRAIN_DLQ"),

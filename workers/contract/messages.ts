@@ -30,9 +30,6 @@ export const RecordJob = z.object({
 });
 export type RecordJob = z.infer<typeof RecordJob>;
 
-/** What the score-jobs queue carries: chunks to score, and predictions already scored to record. */
-export const ScoreQueueMessage = z.discriminatedUnion("kind", [ScoreJob, RecordJob]);
-
 export const CallbackJob = z.object({
   kind: z.literal("callback"),
   tenantId: z.string(),

@@ -1,4 +1,4 @@
-// After POST /v1/predict has answered, its scored rows go to the score queue as "record" jobs
+// After POST /v1/predict has answered, its scored rows go to the prediction-logs queue as "record" jobs
 // (never on the answer's path: the route hands this to waitUntil), to be stored like a batch's
 // rows so they can be labelled by predictionId and learned from. Chunks fit the queue's 128 KB.
 import type { RecordJob } from "../contract/messages.ts";
@@ -30,7 +30,7 @@ export async function logPredictions(adapters: Adapters, scored: ScoredRequest):
     LIMITS.maxChunkBytes,
     LIMITS.maxQueueMessageBytes - LIMITS.maxPredictRows * SCORE_BYTES_PER_ROW,
   );
-  await adapters.queues.sendScoreJobs(
+  await adapters.queues.sendPredictionLogs(
     chunks.map((chunk, index) => {
       const end = chunk.offset + chunk.features.length;
       const job: RecordJob = {

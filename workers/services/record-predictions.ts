@@ -1,30 +1,27 @@
 // Rows that POST /v1/predict scored are recorded after the answer, so they can be labelled by
-// predictionId and learned from like batch rows. The batch row is made on the first chunk to
-// arrive (its id came with the answer), and chunks are recorded idempotently, as scored chunks
-// are: a redelivered chunk overwrites itself and never double-counts.
+// predictionId and learned from like batch rows. They arrive on their own queue, consumed in
+// groups (up to 100 messages, or every 2 s), so recording many small answers costs one
+// consumer invocation and one D1 transaction per message, off the answer's path. The batch row
+// is made by the first chunk to arrive (its id went out with the answer); a redelivered chunk
+// overwrites itself and never double-counts.
 import type { RecordJob } from "../contract/messages.ts";
 import type { Adapters } from "../adapters/index.ts";
 
 export const PREDICT_SOURCE = "predict";
 
 export async function recordPredictions(adapters: Adapters, job: RecordJob): Promise<void> {
-  const { batch } = await adapters.batches.ensureBatch({
-    id: job.batchId,
-    tenantId: job.tenantId,
-    rows: job.rows,
-    chunks: job.chunks,
-    featureCount: job.features[0].length,
-    idempotencyKey: null,
-    bodyHash: "",
-    callbackUrl: null,
-    source: PREDICT_SOURCE,
-  });
-  if (batch.tenantId !== job.tenantId) {
-    console.warn(`prediction log for another tenant's batch ${job.batchId}: dropped`);
-    return;
-  }
-  await adapters.batches.recordChunk(
-    job.batchId,
+  await adapters.batches.recordLoggedChunk(
+    {
+      id: job.batchId,
+      tenantId: job.tenantId,
+      rows: job.rows,
+      chunks: job.chunks,
+      featureCount: job.features[0].length,
+      idempotencyKey: null,
+      bodyHash: "",
+      callbackUrl: null,
+      source: PREDICT_SOURCE,
+    },
     job.chunk,
     job.features.map((features, i) => ({
       row: job.offset + i,

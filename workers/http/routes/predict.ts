@@ -49,17 +49,24 @@ export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("i
     })),
   };
   if (batchId) {
-    const logged = logPredictions(adapters, {
-      tenantId,
-      batchId,
-      features: request.features,
-      ids: request.ids,
-      margins,
-      labels,
-      modelVersion: model.version,
-      byteLength,
-    }).catch((error: unknown) => console.error(`recording predictions ${batchId} failed:`, error));
+    // After a macrotask, so that the answer is written before the queue send starts.
+    const logged = afterResponse()
+      .then(() =>
+        logPredictions(adapters, {
+          tenantId,
+          batchId,
+          features: request.features,
+          ids: request.ids,
+          margins,
+          labels,
+          modelVersion: model.version,
+          byteLength,
+        }),
+      )
+      .catch((error: unknown) => console.error(`recording predictions ${batchId} failed:`, error));
     c.executionCtx.waitUntil(logged);
   }
   return c.json(body);
 });
+
+const afterResponse = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
