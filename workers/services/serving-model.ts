@@ -112,7 +112,7 @@ export async function loadVersion(registry: ModelRegistry, tenantId: string, ver
 export function noModel(): ApiError {
   return new ApiError(
     "MODEL_UNAVAILABLE",
-    "This tenant has no active model yet: publish one (npm run train -- --data your.csv --publish --activate) or activate a version with POST /v1/models/{version}/activate.",
+    "This tenant has no active model yet: publish one with an admin key of this tenant (npm run train -- --data your.csv --publish --activate --key KEY), or activate a version with POST /v1/models/{version}/activate.",
   );
 }
 
