@@ -1,4 +1,4 @@
-// Request bodies for /v1/batches and /v1/predict: any JSON value, or one shaped like a batch
+// Request bodies for /v1/batches and /v1/predict: arbitrary JSON values, or ones shaped like a batch
 // ({features, ids?, callbackUrl?}) with rows that are right, ragged, huge or not numbers at all.
 // Every value is JSON (no NaN, no Infinity), so the same bodies also travel over HTTP.
 import { fc } from "@fast-check/vitest";

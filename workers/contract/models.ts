@@ -1,0 +1,109 @@
+// The model part of the /v1 contract: the registry (versions, gate, holdout figures), retraining,
+// training runs, publishing and metrics. Re-exported by api.ts, the one entry of the contract.
+import { z } from "zod";
+
+export const RetrainRequest = z.object({ force: z.boolean().default(false) }).meta({ id: "RetrainRequest" });
+
+export const RetrainResponse = z
+  .object({
+    runId: z.string().nullable(),
+    status: z.enum(["skipped", "promoted", "rejected", "failed"]),
+    reason: z.string().optional(),
+    challengerVersion: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "RetrainResponse" });
+export type RetrainResponse = z.infer<typeof RetrainResponse>;
+
+export const ModelStatus = z.enum(["champion", "candidate", "retired", "rejected"]);
+
+export const ModelSummary = z
+  .object({
+    version: z.string(),
+    status: ModelStatus,
+    champion: z.boolean(),
+    parentVersion: z.string().nullable(),
+    source: z.string(),
+    createdAt: z.string(),
+    activatedAt: z.string().nullable(),
+    trainingRows: z.number().int(),
+    featureNames: z.array(z.string()),
+    metrics: z.record(z.string(), z.unknown()),
+    holdout: z
+      .object({ accuracy: z.number(), rows: z.number().int(), runId: z.string(), measuredAt: z.string() })
+      .nullable()
+      .meta({
+        description:
+          "Accuracy on the tenant's latest holdout, measured for every version at each retrain, so versions compare on the same rows (null until a retrain has measured it).",
+      }),
+    gate: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: "ModelSummary" });
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const ModelList = z.object({ models: z.array(ModelSummary) }).meta({ id: "ModelList" });
+
+export const ModelDetail = ModelSummary.extend({
+  checksum: z.string(),
+  fingerprint: z.string(),
+  hyperparameters: z.record(z.string(), z.unknown()),
+  weights: z.array(z.number()),
+  bias: z.number(),
+  training: z.record(z.string(), z.unknown()),
+}).meta({ id: "ModelDetail" });
+export type ModelDetail = z.infer<typeof ModelDetail>;
+
+export const TrainingRun = z
+  .object({
+    runId: z.string(),
+    trigger: z.string(),
+    status: z.string(),
+    reason: z.string().nullable(),
+    championVersion: z.string().nullable(),
+    challengerVersion: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "TrainingRun" });
+export type TrainingRun = z.infer<typeof TrainingRun>;
+
+export const MetricsResponse = z
+  .object({
+    champion: z.string().nullable(),
+    liveAccuracy: z.array(
+      z.object({
+        modelVersion: z.string(),
+        labelled: z.number().int(),
+        correct: z.number().int(),
+        accuracy: z.number().nullable(),
+      }),
+    ),
+    accuracyByDay: z.array(z.object({ day: z.string(), labelled: z.number().int(), correct: z.number().int() })),
+    volume: z.object({
+      batches24h: z.number().int(),
+      rows24h: z.number().int(),
+      feedback24h: z.number().int(),
+      latencyMsP50: z.number().nullable(),
+      latencyMsP95: z.number().nullable(),
+    }),
+    drift: z.object({
+      modelVersion: z.string().nullable(),
+      rows: z.number().int(),
+      features: z.array(z.object({ name: z.string(), psi: z.number(), drifting: z.boolean() })),
+    }),
+    runs: z.array(TrainingRun),
+  })
+  .meta({ id: "MetricsResponse" });
+export type MetricsResponse = z.infer<typeof MetricsResponse>;
+
+export const PublishModelRequest = z
+  .object({
+    artifact: z.unknown().meta({ description: "A sealed model artifact (npm run train writes one)." }),
+    dataset: z
+      .string()
+      .optional()
+      .meta({ description: "The training CSV; becomes the base dataset when the model is activated." }),
+    activate: z.boolean().default(false),
+  })
+  .meta({ id: "PublishModelRequest" });
