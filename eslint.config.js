@@ -39,4 +39,14 @@ export default ts.config(
       ],
     },
   },
+  {
+    // Flows and handlers go through adapters: only workers/adapters/ touches drizzle and the schema.
+    files: ["workers/services/**/*.ts", "workers/http/**/*.ts", "workers/consumers/**/*.ts", "workers/jobs/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["drizzle-orm", "drizzle-orm/*", "**/db/schema.ts", "**/adapters/database.ts"] },
+      ],
+    },
+  },
 );

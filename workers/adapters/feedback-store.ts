@@ -11,7 +11,24 @@ export interface LabelEntry {
   label: 0 | 1;
 }
 
+/** Where a page of labelled rows ended: the next page starts after it. */
+export interface LabelCursor {
+  labelledAt: number;
+  batchId: string;
+  row: number;
+}
+
+export interface LabelledRow extends LabelCursor {
+  features: number[];
+  label: 0 | 1;
+}
+
 export interface FeedbackStore {
+  /**
+   * A page of the tenant's labels, oldest first, each with the feature vector that was scored.
+   * Keyset pages (after a cursor) cost what they return, where OFFSET pages re-sort every label.
+   */
+  labelledRows(tenantId: string, after: LabelCursor | null, limit: number): Promise<LabelledRow[]>;
   recordLabels(
     tenantId: string,
     entries: readonly LabelEntry[],
@@ -37,6 +54,19 @@ export function createFeedbackStore(db: Database): FeedbackStore {
         ON CONFLICT (batch_id, row) DO UPDATE SET label = excluded.label, source = excluded.source,
           labelled_at = excluded.labelled_at, received_at = excluded.received_at
         WHERE excluded.labelled_at >= feedback.labelled_at`);
+    },
+
+    async labelledRows(tenantId, after, limit) {
+      const from = after ?? { labelledAt: -1, batchId: "", row: -1 };
+      const rows = await db.all<{ labelledAt: number; batchId: string; row: number; features: string; label: 0 | 1 }>(
+        sql`SELECT f.labelled_at AS labelledAt, f.batch_id AS batchId, f.row AS row, p.features AS features,
+                   f.label AS label
+            FROM feedback f JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
+            WHERE f.tenant_id = ${tenantId}
+              AND (f.labelled_at, f.batch_id, f.row) > (${from.labelledAt}, ${from.batchId}, ${from.row})
+            ORDER BY f.labelled_at, f.batch_id, f.row LIMIT ${limit}`,
+      );
+      return rows.map((r) => ({ ...r, features: JSON.parse(r.features) as number[] }));
     },
 
     async findScored(tenantId, pairs) {

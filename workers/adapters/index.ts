@@ -1,9 +1,12 @@
 // The one place bindings are turned into adapters. Handlers, consumers and jobs receive
 // an Adapters value and never touch env.DB, env.KV, env.BUCKET or the queues themselves.
 import { createBatchStore, type BatchStore } from "./batch-store.ts";
-import { createDatabase, type Database } from "./database.ts";
+import { createDatabase } from "./database.ts";
 import { createDatasetStore, type DatasetStore } from "./dataset-store.ts";
+import { createAuditLog, type AuditLog } from "./audit-log.ts";
 import { createFeedbackStore, type FeedbackStore } from "./feedback-store.ts";
+import { createWebhookIds, type WebhookIds } from "./webhook-ids.ts";
+import { createMetricsStore, type MetricsStore } from "./metrics-store.ts";
 import { createJobQueues, type JobQueues } from "./job-queues.ts";
 import { createKeyStore, type KeyStore } from "./key-store.ts";
 import { createLockStore, type LockStore } from "./lock-store.ts";
@@ -12,7 +15,6 @@ import { createResultCache, type ResultCache } from "./result-cache.ts";
 import { createRunStore, type RunStore } from "./run-store.ts";
 
 export interface Adapters {
-  db: Database;
   keys: KeyStore;
   batches: BatchStore;
   results: ResultCache;
@@ -22,12 +24,14 @@ export interface Adapters {
   datasets: DatasetStore;
   runs: RunStore;
   feedback: FeedbackStore;
+  webhookIds: WebhookIds;
+  audit: AuditLog;
+  metrics: MetricsStore;
 }
 
 export function createAdapters(env: Env): Adapters {
   const db = createDatabase(env.DB);
   return {
-    db,
     keys: createKeyStore(db, env.WEBHOOK_SECRETS_KEY),
     batches: createBatchStore(db, env.DB),
     results: createResultCache(env.KV),
@@ -37,5 +41,8 @@ export function createAdapters(env: Env): Adapters {
     datasets: createDatasetStore(db, env.BUCKET),
     runs: createRunStore(db),
     feedback: createFeedbackStore(db),
+    webhookIds: createWebhookIds(db),
+    audit: createAuditLog(db),
+    metrics: createMetricsStore(db),
   };
 }

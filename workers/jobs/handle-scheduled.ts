@@ -4,7 +4,6 @@ import { createAdapters } from "../adapters/index.ts";
 import { TOLERANCE_SECONDS } from "../codecs/standard-webhooks.ts";
 import { fanOutRetraining } from "../services/fan-out-retraining.ts";
 import { sweepStuckBatches } from "../services/sweep-stuck-batches.ts";
-import { pruneWebhookIds } from "../services/webhook-replay.ts";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const adapters = createAdapters(env);
@@ -17,7 +16,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         return `${swept.completed} stuck batches completed, ${swept.failed} failed`;
       },
     ],
-    ["webhook ids", async () => `${await pruneWebhookIds(adapters, now - 2 * TOLERANCE_SECONDS * 1000)} pruned`],
+    ["webhook ids", async () => `${await adapters.webhookIds.prune(now - 2 * TOLERANCE_SECONDS * 1000)} pruned`],
     ["retraining", async () => `${await fanOutRetraining(adapters, env, now)} tenant jobs queued`],
   ];
   const results = await Promise.allSettled(parts.map(([, run]) => run()));

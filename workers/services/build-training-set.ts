@@ -1,9 +1,9 @@
 // The training set of a tenant's retrain: its base dataset (R2) plus every label it gave, joined to
 // the exact feature vector that was scored (D1), deduplicated by feature vector with the
 // latest label winning, then split into train and holdout by a hash of the features.
-import { sql } from "drizzle-orm";
 import { firstOutOfRange, isHoldout, rowKey, type Dataset } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { LabelCursor } from "../adapters/feedback-store.ts";
 import { sha256Hex } from "../codecs/ids.ts";
 
 export interface TrainingSet {
@@ -39,15 +39,10 @@ export async function buildTrainingSet(adapters: Adapters, tenantId: string, bas
     rows.set(key, { features, label: base.y[i], fromBase: true });
   }
   // Oldest label first, so a later label for the same vector replaces an earlier one.
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await adapters.db.all<{ features: string; label: number }>(
-      sql`SELECT p.features AS features, f.label AS label FROM feedback f
-          JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
-          WHERE f.tenant_id = ${tenantId}
-          ORDER BY f.labelled_at, f.batch_id, f.row LIMIT ${PAGE} OFFSET ${offset}`,
-    );
-    for (const { features: text, label } of page) {
-      const features = JSON.parse(text) as number[];
+  for (let after: LabelCursor | null = null; ;) {
+    const page = await adapters.feedback.labelledRows(tenantId, after, PAGE);
+    after = page.at(-1) ?? after;
+    for (const { features, label } of page) {
       // Rows recorded before values were bounded may hold 1e200: skip them, never fail the run.
       if (features.length !== d || firstOutOfRange(features) >= 0) {
         stats.skipped++;

@@ -2,7 +2,6 @@
 // callback that could not be delivered is marked failed on its batch, so clients see the
 // outcome rather than waiting forever; every dead letter is logged in the audit log.
 import { z } from "zod";
-import { auditLog } from "../db/schema.ts";
 import type { Adapters } from "../adapters/index.ts";
 
 const WithBatch = z.object({ batchId: z.string(), tenantId: z.string().optional() });
@@ -23,12 +22,11 @@ export async function failDeadLetter(adapters: Adapters, queue: string, body: un
       error: reason ?? "not delivered after every retry",
     });
   }
-  await adapters.db.insert(auditLog).values({
+  await adapters.audit.record({
     tenantId: ref.success ? (ref.data.tenantId ?? null) : null,
     actor: "queue",
     action: "dead-letter",
     subject: ref.success ? ref.data.batchId : null,
-    detail: JSON.stringify({ queue, reason, body }).slice(0, 4000),
-    at: Date.now(),
+    detail: { queue, reason, body },
   });
 }

@@ -1,7 +1,6 @@
 // Flow 7: live accuracy per model version (predictions joined to the labels people sent),
 // volumes and latency, drift of recent traffic against the champion's training deciles,
-// and the latest training runs. Tenant-scoped, except the runs, which are global.
-import { sql } from "drizzle-orm";
+// and the latest training runs, all the tenant's (queries in adapters/metrics-store.ts).
 import { computePsi, DRIFT_THRESHOLD } from "../../model/index.ts";
 import type { MetricsResponse } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
@@ -11,49 +10,28 @@ import { RETRAIN_LEASE_MS } from "./retrain-model.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const DRIFT_SAMPLE = 1000;
+const LATENCY_SAMPLE = 200;
 
 export async function readMetrics(adapters: Adapters, tenantId: string, now = Date.now()): Promise<MetricsResponse> {
-  const { db } = adapters;
+  const { metrics } = adapters;
   const [live, byDay, volume, latencies, recent, runs, champion] = await Promise.all([
-    db.all<{ modelVersion: string; labelled: number; correct: number }>(
-      sql`SELECT p.model_version AS modelVersion, count(*) AS labelled, sum(p.label = f.label) AS correct
-       FROM feedback f JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
-       WHERE f.tenant_id = ${tenantId} GROUP BY p.model_version ORDER BY min(p.scored_at)`,
-    ),
-    db.all<{ day: string; labelled: number; correct: number }>(
-      sql`SELECT date(f.received_at / 1000, 'unixepoch') AS day, count(*) AS labelled, sum(p.label = f.label) AS correct
-       FROM feedback f JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
-       WHERE f.tenant_id = ${tenantId} AND f.received_at > ${now - 30 * DAY} GROUP BY day ORDER BY day`,
-    ),
-    db.all<{ batches: number; rows: number; feedback: number }>(
-      sql`SELECT (SELECT count(*) FROM batches WHERE tenant_id = ${tenantId} AND created_at > ${now - DAY}) AS batches,
-              (SELECT coalesce(sum(rows), 0) FROM batches WHERE tenant_id = ${tenantId} AND created_at > ${now - DAY}) AS rows,
-              (SELECT count(*) FROM feedback WHERE tenant_id = ${tenantId} AND received_at > ${now - DAY}) AS feedback`,
-    ),
-    db.all<{ ms: number }>(
-      sql`SELECT completed_at - created_at AS ms FROM batches
-       WHERE tenant_id = ${tenantId} AND status = 'complete' ORDER BY created_at DESC LIMIT 200`,
-    ),
-    db.all<{ features: string }>(
-      sql`SELECT p.features AS features FROM predictions p JOIN batches b ON b.id = p.batch_id
-       WHERE b.tenant_id = ${tenantId} ORDER BY p.scored_at DESC LIMIT ${DRIFT_SAMPLE}`,
-    ),
+    metrics.accuracyByVersion(tenantId),
+    metrics.accuracyByDay(tenantId, now - 30 * DAY),
+    metrics.volumeSince(tenantId, now - DAY),
+    metrics.recentLatencies(tenantId, LATENCY_SAMPLE),
+    metrics.recentFeatures(tenantId, DRIFT_SAMPLE),
     adapters.runs.listRuns(tenantId, 20),
     loadChampion(adapters.models, tenantId),
   ]);
-  const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
+  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     champion: champion?.version ?? null,
-    liveAccuracy: live.map((r) => ({
-      ...r,
-      correct: r.correct ?? 0,
-      accuracy: r.labelled ? (r.correct ?? 0) / r.labelled : null,
-    })),
-    accuracyByDay: byDay.map((r) => ({ ...r, correct: r.correct ?? 0 })),
+    liveAccuracy: live.map((r) => ({ ...r, accuracy: r.labelled ? r.correct / r.labelled : null })),
+    accuracyByDay: byDay,
     volume: {
-      batches24h: volume[0]?.batches ?? 0,
-      rows24h: volume[0]?.rows ?? 0,
-      feedback24h: volume[0]?.feedback ?? 0,
+      batches24h: volume.batches,
+      rows24h: volume.rows,
+      feedback24h: volume.feedback,
       latencyMsP50: percentile(sorted, 0.5),
       latencyMsP95: percentile(sorted, 0.95),
     },
@@ -64,11 +42,11 @@ export async function readMetrics(adapters: Adapters, tenantId: string, now = Da
 
 function driftOf(
   artifact: { version: string; featureNames: string[]; training: { featureStats: { deciles: number[] }[] } } | null,
-  recent: { features: string }[],
+  recent: number[][],
 ): MetricsResponse["drift"] {
   if (!artifact) return { modelVersion: null, rows: 0, features: [] };
   const d = artifact.featureNames.length;
-  const rows = recent.map((r) => JSON.parse(r.features) as number[]).filter((row) => row.length === d);
+  const rows = recent.filter((row) => row.length === d);
   return {
     modelVersion: artifact.version,
     rows: rows.length,

@@ -14,7 +14,6 @@ import { createWebhookSecret, verifyWebhook } from "../../codecs/standard-webhoo
 import { parseRequest } from "../../services/parse-request.ts";
 import { submitFeedback } from "../../services/submit-feedback.ts";
 import { submitPredictionFeedback } from "../../services/submit-prediction-feedback.ts";
-import { claimWebhookId, releaseWebhookId } from "../../services/webhook-replay.ts";
 import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
 import { batchIdParam } from "../params.ts";
@@ -74,7 +73,7 @@ export const feedbackRoutes = new Hono<AppEnv>()
     const { data } = parseRequest(WebhookFeedback, envelope);
     const batchId = "batchId" in data ? data.batchId : undefined;
     const webhookId = c.req.header("webhook-id") ?? "";
-    if (!(await claimWebhookId(adapters, tenant.id, webhookId))) {
+    if (!(await adapters.webhookIds.claim(tenant.id, webhookId))) {
       return c.json({ batchId, accepted: 0, duplicate: true } satisfies FeedbackAccepted, 200);
     }
     try {
@@ -86,7 +85,7 @@ export const feedbackRoutes = new Hono<AppEnv>()
       return c.json({ batchId, accepted } satisfies FeedbackAccepted, 202);
     } catch (error) {
       // Not processed, so a retry with the same id must be processed, not taken for a replay.
-      await releaseWebhookId(adapters, tenant.id, webhookId);
+      await adapters.webhookIds.release(tenant.id, webhookId);
       throw error;
     }
   });
