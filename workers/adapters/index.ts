@@ -34,7 +34,7 @@ export function createAdapters(env: Env): Adapters {
   return {
     keys: createKeyStore(db, env.WEBHOOK_SECRETS_KEY),
     batches: createBatchStore(db, env.DB),
-    results: createResultCache(env.KV),
+    results: createResultCache(env.KV, Number(env.RESULT_TTL_SECONDS)),
     models: createModelRegistry(db, env.KV, env.BUCKET),
     queues: createJobQueues(env),
     locks: createLockStore(db),

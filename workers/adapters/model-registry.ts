@@ -122,13 +122,12 @@ export function createModelRegistry(db: Database, kv: KVNamespace, bucket: R2Buc
     },
 
     async readArtifact(record) {
+      // Readers never write the KV copy (after a promotion every cold isolate would write the
+      // same key, and KV takes one write per second per key): saveModel wrote it; R2 is the fallback.
       const cached = await kv.get(kvKey(record.tenantId, record.version));
       if (cached !== null) return cached;
       const object = await bucket.get(record.artifactKey);
-      if (!object) return null;
-      const text = await object.text();
-      await kv.put(kvKey(record.tenantId, record.version), text);
-      return text;
+      return object ? object.text() : null;
     },
 
     async saveModel(record, artifactText, audit) {

@@ -1,6 +1,7 @@
-// Finished batch results in KV: the fast global read path. Only complete (or failed)
-// results are written, never pending ones, so a stale KV entry can only be a final answer;
-// D1 stays the source of truth and every miss falls back to it.
+// Finished batch results in KV: the fast global read path. Only the code that finishes a batch
+// (or settles its callback) writes here, never a reader, so a KV miss costs a D1 read and no
+// write (KV allows one write per second per key, and caches misses for up to 60 s). Entries
+// expire after RESULT_TTL_SECONDS (default 7 days); D1 stays the source of truth.
 import { BatchResult } from "../contract/api.ts";
 
 export interface CachedResult {
@@ -14,8 +15,11 @@ export interface ResultCache {
 }
 
 const key = (batchId: string) => `result:${batchId}`;
+/** KV's shortest expiration. */
+const MIN_TTL_SECONDS = 60;
 
-export function createResultCache(kv: KVNamespace): ResultCache {
+export function createResultCache(kv: KVNamespace, ttlSeconds: number): ResultCache {
+  const expirationTtl = Math.max(MIN_TTL_SECONDS, Math.floor(ttlSeconds) || MIN_TTL_SECONDS);
   return {
     async getResult(batchId) {
       const value = await kv.get<CachedResult>(key(batchId), "json");
@@ -24,7 +28,7 @@ export function createResultCache(kv: KVNamespace): ResultCache {
       return parsed.success ? { tenantId: value.tenantId, result: parsed.data } : null;
     },
     async putResult(entry) {
-      await kv.put(key(entry.result.batchId), JSON.stringify(entry));
+      await kv.put(key(entry.result.batchId), JSON.stringify(entry), { expirationTtl });
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Adapters } from "../adapters/index.ts";
 import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { signWebhook } from "../codecs/standard-webhooks.ts";
 import { toBatchResult } from "./batch-result.ts";
+import { refreshCachedCallback } from "./read-batch.ts";
 import { PermanentError } from "./permanent-error.ts";
 
 export const CALLBACK_TIMEOUT_MS = 10_000;
@@ -56,4 +57,5 @@ export async function deliverCallback(adapters: Adapters, job: CallbackJob): Pro
     attempted: true,
   });
   if (failure !== null) throw new Error(`callback to ${verdict.url.host} failed: ${failure}`);
+  await refreshCachedCallback(adapters, batch.id);
 }

@@ -3,6 +3,7 @@
 // outcome rather than waiting forever; every dead letter is logged in the audit log.
 import { z } from "zod";
 import type { Adapters } from "../adapters/index.ts";
+import { refreshCachedCallback } from "./read-batch.ts";
 
 const WithBatch = z.object({ batchId: z.string(), tenantId: z.string().optional() });
 
@@ -21,6 +22,7 @@ export async function failDeadLetter(adapters: Adapters, queue: string, body: un
       status: "failed",
       error: reason ?? "not delivered after every retry",
     });
+    await refreshCachedCallback(adapters, ref.data.batchId);
   }
   await adapters.audit.record({
     tenantId: ref.success ? (ref.data.tenantId ?? null) : null,

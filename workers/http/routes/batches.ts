@@ -64,7 +64,7 @@ export const batchRoutes = new Hono<AppEnv>()
     const { explain } = parseRequest(ExplainQuery, c.req.query());
     const adapters = c.get("adapters");
     const id = batchIdParam(c);
-    const result = await readBatch(adapters, c.get("principal").tenantId, id, (work) => c.executionCtx.waitUntil(work));
+    const result = await readBatch(adapters, c.get("principal").tenantId, id);
     if (!result) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
     if (explain === "1" || explain === "true") {
       return c.json(await explainPredictions(adapters, c.get("principal").tenantId, result));
