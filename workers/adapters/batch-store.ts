@@ -62,6 +62,10 @@ export interface BatchStore {
   countScored(batchId: string): Promise<number>;
   /** Completes a pending batch whose every row is stored (a re-drive); returns the updated record. */
   markComplete(batchId: string): Promise<BatchRecord | null>;
+  /** Removes a tenant's batch with its rows, chunks and labels, in one transaction; false when absent. */
+  deleteBatch(tenantId: string, id: string): Promise<boolean>;
+  /** Batches past their tenant's retention (or `defaultDays`), oldest first. */
+  listExpired(defaultDays: number, now: number, limit: number): Promise<{ id: string; tenantId: string }[]>;
   /** Records a callback outcome; `attempted` counts one more delivery attempt. */
   recordCallback(
     batchId: string,
@@ -206,6 +210,33 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
         .set({ status: "complete", done: sql`${batches.rows}`, completedAt: Date.now() })
         .where(and(eq(batches.id, batchId), eq(batches.status, "pending")));
       return findById(batchId);
+    },
+
+    async deleteBatch(tenantId, id) {
+      const owned = await d1
+        .prepare("SELECT 1 AS ok FROM batches WHERE id = ?1 AND tenant_id = ?2")
+        .bind(id, tenantId)
+        .first();
+      if (!owned) return false;
+      await d1.batch([
+        d1.prepare("DELETE FROM feedback WHERE batch_id = ?1").bind(id),
+        d1.prepare("DELETE FROM predictions WHERE batch_id = ?1").bind(id),
+        d1.prepare("DELETE FROM batch_chunks WHERE batch_id = ?1").bind(id),
+        d1.prepare("DELETE FROM batches WHERE id = ?1 AND tenant_id = ?2").bind(id, tenantId),
+      ]);
+      return true;
+    },
+
+    async listExpired(defaultDays, now, limit) {
+      const rows = await d1
+        .prepare(
+          `SELECT b.id AS id, b.tenant_id AS tenantId FROM batches b JOIN tenants t ON t.id = b.tenant_id
+           WHERE b.created_at < ?1 - coalesce(t.retention_days, ?2) * 86400000
+           ORDER BY b.created_at LIMIT ?3`,
+        )
+        .bind(now, defaultDays, limit)
+        .all<{ id: string; tenantId: string }>();
+      return rows.results;
     },
 
     async recordCallback(batchId, outcome) {

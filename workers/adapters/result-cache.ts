@@ -12,6 +12,7 @@ export interface CachedResult {
 export interface ResultCache {
   getResult(batchId: string): Promise<CachedResult | null>;
   putResult(entry: CachedResult): Promise<void>;
+  deleteResult(batchId: string): Promise<void>;
 }
 
 const key = (batchId: string) => `result:${batchId}`;
@@ -29,6 +30,9 @@ export function createResultCache(kv: KVNamespace, ttlSeconds: number): ResultCa
     },
     async putResult(entry) {
       await kv.put(key(entry.result.batchId), JSON.stringify(entry), { expirationTtl });
+    },
+    async deleteResult(batchId) {
+      await kv.delete(key(batchId));
     },
   };
 }

@@ -14,6 +14,8 @@ export const tenants = sqliteTable("tenants", {
   webhookSecretPreviousUntil: integer("webhook_secret_previous_until"),
   // Where the tenant's base training set lives in R2 (null until one is published or seeded).
   baseDatasetKey: text("base_dataset_key"),
+  // Days a batch (rows, results, labels) is kept; null takes RETENTION_DAYS from [vars].
+  retentionDays: integer("retention_days"),
   createdAt: integer("created_at").notNull(),
 });
 

@@ -65,6 +65,16 @@ export const PATHS: PathDoc[] = [
     ok: { status: 200, description: "The batch", schema: api.BatchResult },
   },
   {
+    method: "delete",
+    path: "/v1/batches/{id}",
+    summary: "Delete a batch: its rows, result and labels, everywhere (audited)",
+    description:
+      "Labels deleted with it no longer reach later training sets. Batches also go when the tenant's retention runs out.",
+    scope: "admin",
+    request: { params: BatchIdParam },
+    ok: { status: 204, description: "Deleted" },
+  },
+  {
     method: "get",
     path: "/v1/batches/{id}/export.csv",
     summary: "Features, predictions and feedback of a batch as CSV",

@@ -3,6 +3,7 @@
 import { createAdapters } from "../adapters/index.ts";
 import { TOLERANCE_SECONDS } from "../codecs/standard-webhooks.ts";
 import { fanOutRetraining } from "../services/fan-out-retraining.ts";
+import { purgeExpiredBatches } from "../services/delete-batch.ts";
 import { sweepStuckBatches } from "../services/sweep-stuck-batches.ts";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
@@ -17,6 +18,10 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
       },
     ],
     ["webhook ids", async () => `${await adapters.webhookIds.prune(now - 2 * TOLERANCE_SECONDS * 1000)} pruned`],
+    [
+      "retention",
+      async () => `${await purgeExpiredBatches(adapters, Number(env.RETENTION_DAYS), now)} batches deleted`,
+    ],
     ["retraining", async () => `${await fanOutRetraining(adapters, env, now)} tenant jobs queued`],
   ];
   const results = await Promise.allSettled(parts.map(([, run]) => run()));

@@ -1,4 +1,5 @@
-// /v1/batches: submit a compressed batch (ingest scope), list and read batches (read scope).
+// /v1/batches: submit a compressed batch (ingest scope), list and read batches (read scope),
+// delete one with everything derived from it (admin scope).
 import { Hono } from "hono";
 import { ExplainQuery, ListQuery, type BatchList } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
@@ -7,6 +8,7 @@ import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { decodeCursor, encodeCursor } from "../../codecs/cursor.ts";
 import { ingestBatch } from "../../services/ingest-batch.ts";
 import { readBatch } from "../../services/read-batch.ts";
+import { deleteBatch } from "../../services/delete-batch.ts";
 import { explainPredictions } from "../../services/explain-predictions.ts";
 import { toBatchSummary } from "../../services/batch-result.ts";
 import { exportBatchCsv } from "../../services/export-batch.ts";
@@ -59,6 +61,14 @@ export const batchRoutes = new Hono<AppEnv>()
         "content-disposition": `attachment; filename="${batch.id}.csv"`,
       },
     });
+  })
+  .delete("/batches/:id", requireScope("admin"), async (c) => {
+    const id = batchIdParam(c);
+    const principal = c.get("principal");
+    if (!(await deleteBatch(c.get("adapters"), principal.tenantId, id, `key:${principal.keyId}`))) {
+      throw new ApiError("NOT_FOUND", `No batch ${id}.`);
+    }
+    return c.body(null, 204);
   })
   .get("/batches/:id", requireScope("read"), async (c) => {
     const { explain } = parseRequest(ExplainQuery, c.req.query());
