@@ -146,3 +146,30 @@ export async function callRecorded(
   );
   return { response, sent };
 }
+
+/** Stores an artifact text under a version as-is (no checks), as a candidate: for tests of what loading refuses. */
+export function saveRawModel(
+  tenantId: string,
+  version: string,
+  checksum: string,
+  featureNames: string[],
+  text: string,
+) {
+  return adapters().models.saveModel(
+    {
+      tenantId,
+      version,
+      status: "candidate",
+      parentVersion: null,
+      checksum,
+      featureNames: JSON.stringify(featureNames),
+      trainingRows: 1,
+      fingerprint: "x",
+      metrics: "{}",
+      gate: null,
+      source: "cli",
+      createdAt: Date.now(),
+    },
+    text,
+  );
+}

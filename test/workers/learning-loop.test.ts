@@ -12,7 +12,7 @@ import worker from "../../workers/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { generateDemoData } from "../../model/index.ts";
 import { refreshChampionSoon } from "../../workers/services/serving-model.ts";
-import { adapters, api, createTenantKey, ensureModel, postBatch, publishCopy } from "./helpers.ts";
+import { adapters, api, createTenantKey, ensureModel, postBatch, publishCopy, saveRawModel } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 interface Result {
@@ -236,23 +236,7 @@ describe("the model registry", () => {
     const seed = await adapters().models.findModel(tenantId, "seed-1");
     const good = JSON.parse((seed && (await adapters().models.readArtifact(seed))) ?? "{}");
     const tampered = { ...good, version: "tampered-1", weights: good.weights.map((w: number) => -w) };
-    await adapters().models.saveModel(
-      {
-        tenantId,
-        version: "tampered-1",
-        status: "candidate",
-        parentVersion: null,
-        checksum: good.checksum,
-        featureNames: JSON.stringify(good.featureNames),
-        trainingRows: 1,
-        fingerprint: "x",
-        metrics: "{}",
-        gate: null,
-        source: "cli",
-        createdAt: Date.now(),
-      },
-      JSON.stringify(tampered),
-    );
+    await saveRawModel(tenantId, "tampered-1", good.checksum, good.featureNames, JSON.stringify(tampered));
     const refused = await api("/v1/models/tampered-1/activate", { method: "POST", key });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ error: { code: "MODEL_INVALID" } });

@@ -8,7 +8,7 @@ import { sealArtifact, type Artifact } from "../../model/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { resetServingCache } from "../../workers/services/serving-model.ts";
 import { artifactKey } from "../../workers/adapters/model-registry.ts";
-import { adapters, api, createTenantKey, ensureModel } from "./helpers.ts";
+import { adapters, api, createTenantKey, ensureModel, saveRawModel } from "./helpers.ts";
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -85,21 +85,11 @@ describe("version names", () => {
     await env.BUCKET.put(key, "not ours");
     const { checksum: _, ...body } = await seedArtifact();
     const artifact = await sealArtifact({ ...body, version });
-    const saved = await adapters().models.saveModel(
-      {
-        tenantId,
-        version,
-        status: "candidate",
-        parentVersion: null,
-        checksum: artifact.checksum,
-        featureNames: JSON.stringify(artifact.featureNames),
-        trainingRows: 1,
-        fingerprint: "x",
-        metrics: "{}",
-        gate: null,
-        source: "cli",
-        createdAt: Date.now(),
-      },
+    const saved = await saveRawModel(
+      tenantId,
+      version,
+      artifact.checksum,
+      artifact.featureNames,
       JSON.stringify(artifact),
     );
     expect(saved).toBeNull();

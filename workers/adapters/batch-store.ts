@@ -7,6 +7,8 @@ import { chunkStatements } from "./chunk-statements.ts";
 import type { Database } from "./database.ts";
 
 export type BatchRecord = typeof batches.$inferSelect;
+/** The source of the batches that hold rows logged by /v1/predict (kept out of the batch list). */
+export const PREDICT_SOURCE = "predict";
 export type NewBatch = Omit<
   typeof batches.$inferInsert,
   "status" | "done" | "createdAt" | "callbackStatus" | "callbackAttempts" | "callbackError"
@@ -137,7 +139,7 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
       return db
         .select()
         .from(batches)
-        .where(and(eq(batches.tenantId, tenantId), ne(batches.source, "predict"), page))
+        .where(and(eq(batches.tenantId, tenantId), ne(batches.source, PREDICT_SOURCE), page))
         .orderBy(desc(batches.createdAt), desc(batches.id))
         .limit(limit);
     },

@@ -6,8 +6,7 @@
 // overwrites itself and never double-counts.
 import type { RecordJob } from "../contract/messages.ts";
 import type { Adapters } from "../adapters/index.ts";
-
-export const PREDICT_SOURCE = "predict";
+import { PREDICT_SOURCE } from "../adapters/batch-store.ts";
 
 export async function recordPredictions(adapters: Adapters, job: RecordJob): Promise<void> {
   await adapters.batches.recordLoggedChunk(
