@@ -16,7 +16,7 @@ export { computeConfusion, computeMetrics, computeRocAuc } from "./metrics.ts";
 export { createRandom } from "./random.ts";
 export type { Random } from "./random.ts";
 export { applyScaler, fitScaler } from "./scaler.ts";
-export { compileModel, explainRow, labelMargin, scoreMatrix, scoreRows } from "./score.ts";
+export { compileModel, explainRow, labelMargin, scoreColumns, scoreMatrix, scoreRows } from "./score.ts";
 export { generateClassification } from "./synthetic-data.ts";
 export type { SyntheticOptions } from "./synthetic-data.ts";
 export { DEFAULT_TRAIN_OPTIONS, resolveHyperparameters, trainSvm } from "./train.ts";
@@ -24,4 +24,4 @@ export type { CompiledModel, Dataset, Explanation, Scores, TrainOptions, TrainRe
 export { hashKey, isHoldout, rowKey } from "./holdout.ts";
 export { decidePromotion } from "./promotion-gate.ts";
 export type { GateDecision, GateInput, HoldoutAccuracy } from "./promotion-gate.ts";
-export { computePsi, DRIFT_THRESHOLD } from "./drift.ts";
+export { computePsi, DRIFT_THRESHOLD, featureBinCounts, psiFromCounts } from "./drift.ts";

@@ -37,6 +37,26 @@ export function scoreMatrix(compiled: CompiledModel, x: Float64Array): Scores {
 }
 
 /**
+ * Margins and labels of a column-major matrix (feature j of row i at j·rows + i), as row frames
+ * store features. Walking one feature at a time keeps reads contiguous; each margin still sums
+ * the bias and then features 0…d−1 in order, so it is bit-identical to scoreMatrix's.
+ */
+export function scoreColumns(compiled: CompiledModel, columns: Float64Array, rows: number): Scores {
+  const { weights, bias } = compiled;
+  const d = weights.length;
+  if (!Number.isInteger(rows) || rows < 0 || columns.length !== rows * d) {
+    throw new RangeError(`${columns.length} values are not ${rows} rows of ${d} features`);
+  }
+  const margins = new Float64Array(rows).fill(bias);
+  for (let j = 0; j < d; j++) {
+    const weight = weights[j];
+    const column = j * rows;
+    for (let i = 0; i < rows; i++) margins[i] += weight * columns[column + i];
+  }
+  return { margins, labels: labelMargins(margins) };
+}
+
+/**
  * Margins and labels straight from parsed rows (e.g. JSON arrays), without first copying them into
  * a Float64Array: on the request path that copy costs more than the scoring itself.
  */

@@ -4,6 +4,7 @@ import {
   explainRow,
   generateClassification,
   labelMargin,
+  scoreColumns,
   scoreMatrix,
   scoreRows,
   trainSvm,
@@ -17,6 +18,13 @@ const compiled = compileModel(model);
 const d = model.featureNames.length;
 const rowsOf = (x: Float64Array, width: number): number[][] =>
   Array.from({ length: x.length / width }, (_, i) => Array.from(x.subarray(i * width, i * width + width)));
+/** Row-major n×d to column-major (feature j of row i at j·n + i), as row frames store features. */
+function columnsOf(x: Float64Array, width: number): Float64Array {
+  const n = x.length / width;
+  const columns = new Float64Array(x.length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) columns[j * n + i] = x[i * width + j];
+  return columns;
+}
 
 /** The textbook definition, standardising each row: w·((x − μ)/σ) + b. */
 function marginByDefinition(m: LinearModel, row: ArrayLike<number>): number {
@@ -93,6 +101,54 @@ describe("scoreRows", () => {
     });
     const wideModel = compileModel(trainSvm(wide).model);
     expect(scoreRows(wideModel, rowsOf(wide.x, 7)).margins).toEqual(scoreMatrix(wideModel, wide.x).margins);
+  });
+});
+
+describe("scoreColumns", () => {
+  it("gives bit-identical margins and the same labels as scoreMatrix on the same rows", () => {
+    const n = banknote.y.length;
+    const fromColumns = scoreColumns(compiled, columnsOf(banknote.x, d), n);
+    const fromMatrix = scoreMatrix(compiled, banknote.x);
+    expect(fromColumns.margins).toEqual(fromMatrix.margins);
+    expect(fromColumns.margins.every((m, i) => Object.is(m, fromMatrix.margins[i]))).toBe(true);
+    expect(fromColumns.labels).toEqual(fromMatrix.labels);
+  });
+
+  it("matches scoreMatrix with seven features too", () => {
+    const wide = generateClassification({
+      rows: 50,
+      features: 7,
+      informative: 3,
+      redundant: 1,
+      flip: 0,
+      classSep: 1,
+      seed: 5,
+    });
+    const wideModel = compileModel(trainSvm(wide).model);
+    expect(scoreColumns(wideModel, columnsOf(wide.x, 7), 50)).toEqual(scoreMatrix(wideModel, wide.x));
+  });
+
+  it("clamps overflowing and NaN margins to finite values exactly as scoreMatrix does", () => {
+    const huge = { featureNames: ["a", "b"], weights: Float64Array.of(Number.MAX_VALUE, 1), bias: 0 };
+    const x = Float64Array.of(2, 0, -2, 0, 1, Infinity, Infinity, -Infinity, 0, NaN);
+    const fromColumns = scoreColumns(huge, columnsOf(x, 2), 5);
+    expect(fromColumns).toEqual(scoreMatrix(huge, x));
+    expect(Array.from(fromColumns.margins)).toEqual([Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_VALUE, 0, 0]);
+  });
+
+  it("scores no rows to empty margins and labels", () => {
+    expect(scoreColumns(compiled, new Float64Array(0), 0)).toEqual({
+      margins: new Float64Array(0),
+      labels: new Uint8Array(0),
+    });
+  });
+
+  it.each([
+    [d * 3 - 1, 3],
+    [d * 3, 2],
+    [d * 3, -3],
+  ])("refuses %i values as %i rows of 4 features", (length, rows) => {
+    expect(() => scoreColumns(compiled, new Float64Array(length), rows)).toThrow(RangeError);
   });
 });
 
