@@ -4,15 +4,17 @@
 import { createApp } from "./http/app.ts";
 import { handleQueue } from "./consumers/handle-queue.ts";
 import { handleScheduled } from "./jobs/handle-scheduled.ts";
+import { meterInvocation } from "./adapters/meter.ts";
 
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  // meterInvocation returns env itself unless the var METER is "on" (npm run bench:scale).
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => app.fetch(request, meterInvocation("fetch", env), ctx),
   async queue(batch, env, _ctx) {
-    await handleQueue(batch, env);
+    await handleQueue(batch, meterInvocation("queue", env, batch));
   },
   async scheduled(controller, env, _ctx) {
-    await handleScheduled(controller, env);
+    await handleScheduled(controller, meterInvocation("scheduled", env));
   },
 } satisfies ExportedHandler<Env>;

@@ -12,6 +12,7 @@ import { predictRoutes } from "./routes/predict.ts";
 import { referenceRoutes } from "./routes/reference.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelRoutes } from "./routes/models.ts";
+import { meterRoutes } from "./routes/meter.ts";
 
 // The API answers JSON (and CSV), which must never load or run anything, nor be framed.
 const JSON_POLICY = {
@@ -43,5 +44,6 @@ export function createApp() {
   app.route("/v1", feedbackRoutes);
   app.route("/v1", modelRoutes);
   app.route("/v1", referenceRoutes);
+  app.route("/v1", meterRoutes);
   return app;
 }
