@@ -6,6 +6,8 @@ import { handleQueue } from "./consumers/handle-queue.ts";
 import { handleScheduled } from "./jobs/handle-scheduled.ts";
 import { meterInvocation } from "./adapters/meter.ts";
 
+export { BatchTracker } from "./durable/batch-tracker.ts";
+
 const app = createApp();
 
 export default {

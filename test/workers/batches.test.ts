@@ -6,7 +6,19 @@ import worker from "../../workers/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { backoffSeconds } from "../../workers/consumers/handle-queue.ts";
 import type { ScoreJob } from "../../workers/contract/messages.ts";
-import { adapters, api, createTenantKey, deliver, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
+import {
+  adapters,
+  api,
+  createTenantKey,
+  deliver,
+  ensureModel,
+  gzipJson,
+  makeRows,
+  newBatch,
+  postBatch,
+  scoreJobs,
+  storedPredictions,
+} from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 interface Result {
@@ -39,13 +51,6 @@ async function waitComplete(key: string, batchId: string): Promise<Result> {
   );
 }
 
-const countRows = async (batchId: string) =>
-  (
-    await env.DB.prepare("SELECT count(*) AS n FROM predictions WHERE batch_id = ?")
-      .bind(batchId)
-      .first<{ n: number }>()
-  )?.n;
-
 describe("ingest and reading", () => {
   it("returns client ids with their predictions, in row order, through the real queue", async () => {
     const { key } = await createTenantKey();
@@ -58,15 +63,26 @@ describe("ingest and reading", () => {
     for (const p of result.predictions) expect(p.label).toBe(p.margin > 0 ? 1 : 0);
   });
 
-  it("splits a large batch into queue-sized chunks and completes every row exactly once", async () => {
-    const { key } = await createTenantKey();
-    const posted = await postBatch(key, { features: makeRows(5000, 4, 7) });
+  it("scores a 10,000-row batch as one claim-check message and completes every row exactly once", async () => {
+    const { key, tenantId } = await createTenantKey();
+    const { env: recording, sent } = recordingEnv();
+    const request = new Request("http://edge-svm.test/v1/batches", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipJson({ features: makeRows(10_000, 4, 7) }),
+    });
+    const posted = await createApp().fetch(request, recording, createExecutionContext());
     const { batchId } = await posted.json<{ batchId: string }>();
-    const batch = await adapters().batches.getBatch(batchId);
-    expect(batch?.chunks).toBeGreaterThan(1);
+    const jobs = sent.filter((m) => m.queue === "score-jobs");
+    expect(jobs).toHaveLength(1);
+    expect(JSON.stringify(jobs[0].body).length).toBeLessThan(300);
+    await deliver(
+      "score-jobs",
+      jobs.map((m) => m.body),
+    );
     const result = await waitComplete(key, batchId);
-    expect(result.predictions).toHaveLength(5000);
-    expect(await countRows(batchId)).toBe(5000);
+    expect(result.predictions.map((p) => p.row)).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
+    expect(await storedPredictions(tenantId, batchId)).toHaveLength(10_000);
   });
 
   it("explains a prediction: contributions plus the bias add up to the margin", async () => {
@@ -203,38 +219,21 @@ describe("the scoring consumer under at-least-once delivery", () => {
   it("leaves exactly one result per row when chunks arrive twice and out of order", async () => {
     const { tenantId } = await createTenantKey();
     const batch = await newBatch(tenantId, 6, 2);
-    const rows = makeRows(6);
-    const chunk = (i: number): ScoreJob => ({
-      kind: "score",
-      tenantId,
-      batchId: batch.id,
-      chunk: i,
-      offset: i * 3,
-      features: rows.slice(i * 3, i * 3 + 3),
-    });
+    const chunk = (i: number): ScoreJob => scoreJobs(batch)[i];
     expect((await deliver("score-jobs", [chunk(1)])).explicitAcks).toEqual(["m0"]);
     expect((await adapters().batches.getBatch(batch.id))?.status).toBe("pending");
     await deliver("score-jobs", [chunk(1), chunk(0)]);
     await deliver("score-jobs", [chunk(0)]);
     const after = await adapters().batches.getBatch(batch.id);
     expect(after).toMatchObject({ status: "complete", done: 6, rows: 6 });
-    expect(await countRows(batch.id)).toBe(6);
-    const predictions = await adapters().batches.readPredictions(batch.id);
+    const predictions = await storedPredictions(tenantId, batch.id);
     expect(predictions.map((p) => p.row)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it("retries a chunk whose write failed, then completes the batch with no duplicates", async () => {
     const { tenantId } = await createTenantKey();
     const batch = await newBatch(tenantId, 4, 2);
-    const rows = makeRows(4);
-    const jobs: ScoreJob[] = [0, 1].map((i) => ({
-      kind: "score",
-      tenantId,
-      batchId: batch.id,
-      chunk: i,
-      offset: i * 2,
-      features: rows.slice(i * 2, i * 2 + 2),
-    }));
+    const jobs = scoreJobs(batch);
     let failures = 1;
     const flakyDb = new Proxy(env.DB, {
       get(target, prop) {
@@ -253,7 +252,7 @@ describe("the scoring consumer under at-least-once delivery", () => {
     const second = await deliver("score-jobs", [retried], env, 2);
     expect(second.explicitAcks).toEqual(["m0"]);
     expect(await adapters().batches.getBatch(batch.id)).toMatchObject({ status: "complete", done: 4 });
-    expect(await countRows(batch.id)).toBe(4);
+    expect((await storedPredictions(tenantId, batch.id)).map((p) => p.row)).toEqual([0, 1, 2, 3]);
     expect((await adapters().results.getResult(batch.id))?.result.predictions).toHaveLength(4);
   });
 
@@ -273,7 +272,7 @@ describe("the scoring consumer under at-least-once delivery", () => {
     const { key, tenantId } = await createTenantKey();
     const batch = await newBatch(tenantId, 2, 1);
     const result = await deliver("score-jobs-dlq", [
-      { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: [] },
+      { kind: "score", tenantId, batchId: batch.id, chunk: 0, chunks: 1, offset: 0, rows: 2 },
     ]);
     expect(result.explicitAcks).toEqual(["m0"]);
     const body = await (await api(`/v1/batches/${batch.id}`, { key })).json<Result & { error: string }>();
@@ -288,11 +287,7 @@ describe("result callbacks", () => {
     const tenant = await adapters().keys.findTenant(tenantId);
     const batch = await newBatch(tenantId, 2, 1, "https://client.example/hooks/edge-svm");
     const recording = recordingEnv();
-    await deliver(
-      "score-jobs",
-      [{ kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(2) }],
-      recording.env,
-    );
+    await deliver("score-jobs", scoreJobs(batch), recording.env);
     const callbacks = recording.sent.filter((m) => m.queue === "callback-deliveries");
     expect(callbacks).toEqual([
       {
@@ -322,11 +317,7 @@ describe("result callbacks", () => {
   it("retries a callback the receiver refused", async () => {
     const { tenantId } = await createTenantKey();
     const batch = await newBatch(tenantId, 1, 1, "https://client.example/hook");
-    await deliver(
-      "score-jobs",
-      [{ kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(1) }],
-      recordingEnv().env,
-    );
+    await deliver("score-jobs", scoreJobs(batch), recordingEnv().env);
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response("nope", { status: 503 }));
     try {
       const result = await deliver("callback-deliveries", [

@@ -2,7 +2,17 @@
 // with a timeout and a cancelled body, and the outcome shown on the batch.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { api, callRecorded, createTenantKey, deliver, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
+import {
+  api,
+  callRecorded,
+  createTenantKey,
+  deliver,
+  ensureModel,
+  makeRows,
+  newBatch,
+  postBatch,
+  scoreJobs,
+} from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 beforeAll(async () => {
@@ -52,7 +62,7 @@ describe("callback delivery", () => {
   async function completedBatch(url: string) {
     const { key, tenantId } = await createTenantKey();
     const batch = await newBatch(tenantId, 1, 1, url);
-    await run("score-jobs", { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(1) });
+    await run("score-jobs", scoreJobs(batch)[0]);
     return { key, tenantId, batchId: batch.id };
   }
 

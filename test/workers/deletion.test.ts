@@ -39,19 +39,20 @@ async function labelledBatch(key: string) {
 }
 
 async function leftOf(batchId: string) {
+  const objects = await env.BUCKET.list({ prefix: "rows/" });
   return {
     batches: await count("SELECT count(*) AS n FROM batches WHERE id = ?", batchId),
-    predictions: await count("SELECT count(*) AS n FROM predictions WHERE batch_id = ?", batchId),
-    chunks: await count("SELECT count(*) AS n FROM batch_chunks WHERE batch_id = ?", batchId),
+    // Its input frame and its chunk's scores in R2.
+    rowObjects: objects.objects.filter((o) => o.key.includes(`/${batchId}/`)).length,
     feedback: await count("SELECT count(*) AS n FROM feedback WHERE batch_id = ?", batchId),
     cached: (await env.KV.get(`result:${batchId}`)) !== null,
   };
 }
 
-const gone = { batches: 0, predictions: 0, chunks: 0, feedback: 0, cached: false };
+const gone = { batches: 0, rowObjects: 0, feedback: 0, cached: false };
 
 describe("DELETE /v1/batches/:id", () => {
-  it("removes the batch's rows, chunks, labels and cached result, and audits it", async () => {
+  it("removes the batch's rows in R2, its labels and cached result, and audits it", async () => {
     const { key, tenantId } = await createTenantKey();
     const batchId = await labelledBatch(key);
     const response = await api(`/v1/batches/${batchId}`, { method: "DELETE", key });
@@ -71,7 +72,7 @@ describe("DELETE /v1/batches/:id", () => {
     expect((await api(`/v1/batches/${batchId}`, { method: "DELETE", key: other.key })).status).toBe(404);
     const reader = await createTenantKey(["read", "ingest"]);
     expect((await api(`/v1/batches/${batchId}`, { method: "DELETE", key: reader.key })).status).toBe(403);
-    expect((await leftOf(batchId)).predictions).toBe(3);
+    expect((await leftOf(batchId)).rowObjects).toBe(2);
   });
 });
 
@@ -95,7 +96,7 @@ describe("retention", () => {
     await age(young, Number(env.RETENTION_DAYS) - 1);
     await runCron();
     expect(await leftOf(old)).toEqual(gone);
-    expect((await leftOf(young)).predictions).toBe(3);
+    expect((await leftOf(young)).rowObjects).toBe(2);
   });
 
   it("honours a tenant's own retention", async () => {

@@ -10,6 +10,11 @@ import type { Scope } from "../../workers/adapters/key-store.ts";
 import { decodeArtifact, sealArtifact, type Artifact } from "../../model/index.ts";
 import { DEMO_TENANT, seedDemo } from "../../workers/services/seed-demo.ts";
 import { registerModel } from "../../workers/services/register-model.ts";
+import { columnsFromRows } from "../../workers/codecs/row-frame.ts";
+import { chunkRange } from "../../workers/services/ingest-batch.ts";
+import { readScoredRows } from "../../workers/services/scored-rows.ts";
+import { toPredictions } from "../../workers/services/batch-result.ts";
+import type { ScoreJob } from "../../workers/contract/messages.ts";
 
 export const adapters = () => createAdapters(env);
 
@@ -98,25 +103,59 @@ export async function publishCopy(key: string, version: string, activate = false
   return artifact;
 }
 
-/** A pending batch recorded straight in D1 (no queue message), for consumer and sweeper tests. */
+/**
+ * A pending batch as ingest leaves it, without its queue messages: its D1 row and its rows in R2
+ * (`features`, or demo-like rows). `scoreJobs(batch)` gives the claim checks ingest would send.
+ */
 export async function newBatch(
   tenantId: string,
   rows: number,
   chunks: number,
   callbackUrl: string | null = null,
   idempotencyKey: string | null = null,
+  features: number[][] = makeRows(rows),
 ) {
+  const d = features[0]?.length ?? 4;
   const { batch } = await adapters().batches.createBatch({
     id: `bat_t${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
     tenantId,
     rows,
     chunks,
-    featureCount: 4,
+    featureCount: d,
     idempotencyKey,
     bodyHash: "",
     callbackUrl,
   });
+  await adapters().rows.putInput(tenantId, batch.id, {
+    rows,
+    offset: 0,
+    featureCount: d,
+    features: columnsFromRows(features, d),
+    ids: null,
+    margins: null,
+    labels: null,
+    modelVersion: null,
+  });
   return batch;
+}
+
+/** The score jobs of a batch made by newBatch, chunk by chunk. */
+export function scoreJobs(batch: { id: string; tenantId: string; rows: number; chunks: number }): ScoreJob[] {
+  return Array.from({ length: batch.chunks }, (_, chunk) => ({
+    kind: "score" as const,
+    tenantId: batch.tenantId,
+    batchId: batch.id,
+    chunk,
+    chunks: batch.chunks,
+    ...chunkRange(batch.rows, batch.chunks, chunk),
+  }));
+}
+
+/** A finished batch's predictions as GET /v1/batches/:id would list them (read from R2). */
+export async function storedPredictions(tenantId: string, batchId: string) {
+  const batch = await adapters().batches.findBatch(tenantId, batchId);
+  const scored = batch && (await readScoredRows(adapters(), batch));
+  return toPredictions(scored);
 }
 
 /** Delivers message bodies to the queue handler as the platform would; returns acks and retries. */

@@ -1,11 +1,12 @@
-// Nothing stays stuck: the cron fails (or, when every row is stored, completes) batches pending
-// longer than STUCK_BATCH_SECONDS, releasing their Idempotency-Key, and forgets webhook ids that
-// can no longer verify.
+// Nothing stays stuck and nothing accepted is lost: the cron re-queues the chunks of batches
+// pending longer than STUCK_BATCH_SECONDS from their rows in R2 (a few times), then fails them,
+// releasing their Idempotency-Key; and it forgets webhook ids that can no longer verify.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
-import { api, createTenantKey, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
+import { MAX_REDRIVES } from "../../workers/services/sweep-stuck-batches.ts";
+import { adapters, api, createTenantKey, deliver, ensureModel, makeRows, newBatch, postBatch } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 beforeAll(async () => {
@@ -15,8 +16,10 @@ beforeAll(async () => {
 async function runCron(overrides: Partial<Env> = {}) {
   const ctx = createExecutionContext();
   const controller = createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" });
-  await worker.scheduled(controller, recordingEnv(overrides).env, ctx);
+  const recording = recordingEnv(overrides);
+  await worker.scheduled(controller, recording.env, ctx);
   await waitOnExecutionContext(ctx);
+  return recording.sent;
 }
 
 async function pendingBatch(tenantId: string, ageSeconds: number, idempotencyKey: string | null = null) {
@@ -28,47 +31,58 @@ async function pendingBatch(tenantId: string, ageSeconds: number, idempotencyKey
 }
 
 const statusOf = async (key: string, id: string) =>
-  (await api(`/v1/batches/${id}`, { key })).json<{ status: string; error: string | null }>();
+  (await api(`/v1/batches/${id}`, { key })).json<{ status: string; error: string | null; predictions: unknown[] }>();
+
+const requeued = (sent: { queue: string; body: unknown }[], id: string) =>
+  sent.filter((m) => m.queue === "score-jobs" && (m.body as { batchId: string }).batchId === id);
 
 describe("the stuck-batch sweeper", () => {
-  it("fails a batch pending past STUCK_BATCH_SECONDS with the reason, and releases its Idempotency-Key", async () => {
+  it("re-queues a stuck batch's chunks from its rows in R2, and the batch completes with every row once", async () => {
     const { key, tenantId } = await createTenantKey();
-    const features = makeRows(2);
-    // A batch recorded under this key whose chunks never reached the queue.
-    const stuck = await pendingBatch(tenantId, 601, "order-42");
+    // A batch accepted (rows in R2) whose messages were lost.
+    const stuck = await pendingBatch(tenantId, 601);
     const fresh = await pendingBatch(tenantId, 5);
+    const sent = await runCron();
+    expect(requeued(sent, fresh)).toEqual([]);
+    const jobs = requeued(sent, stuck);
+    expect(jobs).toHaveLength(1);
+    // Delivered twice (the lost message turned up after all): still one result per row.
+    await deliver("score-jobs", [jobs[0].body, jobs[0].body]);
+    const body = await statusOf(key, stuck);
+    expect(body.status).toBe("complete");
+    expect(body.predictions).toHaveLength(2);
+  });
+
+  it("fails a stuck batch whose rows are not in R2 with the reason, and releases its Idempotency-Key", async () => {
+    const { key, tenantId } = await createTenantKey();
+    const stuck = await pendingBatch(tenantId, 601, "order-42");
+    await adapters().rows.deleteBatch(tenantId, stuck);
     await runCron();
     expect(await statusOf(key, stuck)).toMatchObject({
       status: "failed",
-      error: expect.stringMatching(/never queued/),
+      error: expect.stringMatching(/Not scored within 600 s/),
     });
-    expect((await statusOf(key, fresh)).status).toBe("pending");
-    const retried = await postBatch(key, { features }, { "idempotency-key": "order-42" });
+    const retried = await postBatch(key, { features: makeRows(2) }, { "idempotency-key": "order-42" });
     expect(retried.status).toBe(202);
     expect((await retried.json<{ batchId: string }>()).batchId).not.toBe(stuck);
   });
 
-  it("honours STUCK_BATCH_SECONDS from the environment", async () => {
+  it(`fails a batch still stuck after ${MAX_REDRIVES} re-drives`, async () => {
     const { key, tenantId } = await createTenantKey();
-    const id = await pendingBatch(tenantId, 10);
-    await runCron({ STUCK_BATCH_SECONDS: "5" } as unknown as Partial<Env>);
-    expect((await statusOf(key, id)).status).toBe("failed");
+    const stuck = await pendingBatch(tenantId, 700);
+    for (let i = 0; i < MAX_REDRIVES; i++) expect(requeued(await runCron(), stuck)).toHaveLength(1);
+    expect(requeued(await runCron(), stuck)).toEqual([]);
+    expect(await statusOf(key, stuck)).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(new RegExp(`after ${MAX_REDRIVES} re-tries`)),
+    });
   });
 
-  it("completes and publishes a stuck batch whose every row is stored", async () => {
-    const { key, tenantId } = await createTenantKey();
-    const id = await pendingBatch(tenantId, 700);
-    for (const row of [0, 1]) {
-      await env.DB.prepare(
-        "INSERT INTO predictions (batch_id, row, features, label, margin, model_version, scored_at) VALUES (?, ?, '[0,0,0,0]', 1, 0.5, 'seed-1', ?)",
-      )
-        .bind(id, row, Date.now())
-        .run();
-    }
-    await runCron();
-    const body = await (await api(`/v1/batches/${id}`, { key })).json<{ status: string; predictions: unknown[] }>();
-    expect(body.status).toBe("complete");
-    expect(body.predictions).toHaveLength(2);
+  it("honours STUCK_BATCH_SECONDS from the environment", async () => {
+    const { tenantId } = await createTenantKey();
+    const id = await pendingBatch(tenantId, 10);
+    expect(requeued(await runCron(), id)).toEqual([]);
+    expect(requeued(await runCron({ STUCK_BATCH_SECONDS: "5" } as unknown as Partial<Env>), id)).toHaveLength(1);
   });
 });
 

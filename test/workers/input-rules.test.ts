@@ -15,6 +15,7 @@ import {
   makeRows,
   newBatch,
   postBatch,
+  scoreJobs,
 } from "./helpers.ts";
 import { countingD1 } from "./counting-d1.ts";
 import { recordingEnv } from "./recording-env.ts";
@@ -82,13 +83,12 @@ describe("feature values are bounded at every way in", () => {
 
   it("scores a queued chunk of extreme rows with finite margins and completes the batch (no retry storm)", async () => {
     const { key, tenantId } = await createTenantKey();
-    const batch = await newBatch(tenantId, 2, 1);
     const extreme = [
       [1.7e308, 1.7e308, 1.7e308, 1.7e308],
       [-1.7e308, 1.7e308, -1.7e308, 1.7e308],
     ];
-    const job = { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: extreme };
-    const result = await deliver("score-jobs", [job], recordingEnv().env);
+    const batch = await newBatch(tenantId, 2, 1, null, null, extreme);
+    const result = await deliver("score-jobs", scoreJobs(batch), recordingEnv().env);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toEqual(["m0"]);
     const body = await waitDone(key, batch.id);
@@ -97,12 +97,11 @@ describe("feature values are bounded at every way in", () => {
   });
 });
 
-describe("queue messages are sized in bytes, not UTF-16 units", () => {
-  it("accepts a 10,000-row batch with non-ASCII ids and sends no message over 128 KB", async () => {
-    const { key } = await createTenantKey();
+describe("rows travel by claim check, whatever their ids", () => {
+  it("accepts a 10,000-row batch with non-ASCII ids, keeps them exactly in R2 and queues one small message", async () => {
+    const { key, tenantId } = await createTenantKey();
     const rows = makeRows(LIMITS.maxBatchRows);
-    // Half the ids short ASCII, half 128 characters of 3 UTF-8 bytes each (1 UTF-16 unit): chunks
-    // cut by the average row size hold rows twice that size, which a length check sees as a third.
+    // Half the ids short ASCII, half 128 characters of 3 UTF-8 bytes each (1 UTF-16 unit).
     const ids = rows.map((_, i) => (i < rows.length / 2 ? `a${i}` : `${i}-`.padEnd(LIMITS.maxIdLength, "識")));
     const { response, sent } = await callRecorded("/v1/batches", {
       method: "POST",
@@ -112,8 +111,10 @@ describe("queue messages are sized in bytes, not UTF-16 units", () => {
     });
     expect(response.status).toBe(202);
     const sizes = sent.map((m) => new TextEncoder().encode(JSON.stringify(m.body)).byteLength);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(128_000);
-    expect(sent.reduce((n, m) => n + ((m.body as { features: unknown[] }).features.length ?? 0), 0)).toBe(10_000);
+    expect(sizes.length).toBe(1);
+    expect(sizes[0]).toBeLessThanOrEqual(1_000);
+    const { batchId } = await response.json<{ batchId: string }>();
+    expect((await adapters().rows.getInput(tenantId, batchId))?.ids).toEqual(ids);
   });
 });
 
@@ -200,22 +201,21 @@ describe("feedback arrays", () => {
     );
     expect(response.status).toBe(202);
     expect(sent).toHaveLength(1);
-    expect(counting.statements.filter((s) => /FROM\s+"?predictions"?/i.test(s))).toHaveLength(1);
+    // Row indexes are checked against the batch's row count: one lookup of the batch, no rows read.
+    expect(counting.statements.filter((s) => /FROM\s+"?batches"?/i.test(s))).toHaveLength(1);
   });
 });
 
 describe("training with rows recorded before values were bounded", () => {
   it("skips and counts a labelled [1e200, 0, 0, 0] row instead of failing every later retrain", async () => {
     const { key, tenantId } = await createTenantKey();
-    const batch = await newBatch(tenantId, 1, 1);
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO predictions (batch_id, row, features, label, margin, model_version, scored_at) VALUES (?, 0, '[1e200,0,0,0]', 1, 1, 'seed-1', ?)",
-      ).bind(batch.id, Date.now()),
-      env.DB.prepare(
-        "INSERT INTO feedback (batch_id, row, tenant_id, label, source, labelled_at, received_at) VALUES (?, 0, ?, 0, 'api', ?, ?)",
-      ).bind(batch.id, tenantId, Date.now(), Date.now()),
-    ]);
+    const batch = await newBatch(tenantId, 1, 1, null, null, [[1e200, 0, 0, 0]]);
+    await deliver("score-jobs", scoreJobs(batch), recordingEnv().env);
+    await env.DB.prepare(
+      "INSERT INTO feedback (batch_id, row, tenant_id, label, predicted, model_version, source, labelled_at, received_at) VALUES (?, 0, ?, 0, 1, 'seed-1', 'api', ?, ?)",
+    )
+      .bind(batch.id, tenantId, Date.now(), Date.now())
+      .run();
     const champion = (await adapters().models.findChampion(tenantId))?.version;
     const response = await api("/v1/models/retrain", {
       method: "POST",

@@ -250,7 +250,7 @@ describe("sync predictions can learn", () => {
     await vi.waitFor(
       async () => {
         const n = await env.DB.prepare(
-          "SELECT count(*) AS n FROM predictions p JOIN batches b ON b.id = p.batch_id WHERE b.tenant_id = ? AND b.source = 'predict'",
+          "SELECT sum(rows) AS n FROM batches WHERE tenant_id = ? AND source = 'predict' AND status = 'complete'",
         )
           .bind(t.tenantId)
           .first<{ n: number }>();
@@ -309,7 +309,7 @@ describe("sync predictions can learn", () => {
     const [theirs] = await predict(other);
     await vi.waitFor(
       async () => {
-        const n = await env.DB.prepare("SELECT count(*) AS n FROM predictions WHERE batch_id = ?")
+        const n = await env.DB.prepare("SELECT rows AS n FROM batches WHERE id = ? AND status = 'complete'")
           .bind(theirs.predictionId?.split(".")[0] ?? "")
           .first<{ n: number }>();
         expect(n?.n).toBe(2);

@@ -9,7 +9,17 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index.ts";
 import type { ScoreJob } from "../../workers/contract/messages.ts";
-import { adapters, api, createTenantKey, ensureModel, makeRows, postBatch } from "./helpers.ts";
+import {
+  adapters,
+  api,
+  createTenantKey,
+  ensureModel,
+  makeRows,
+  newBatch,
+  postBatch,
+  scoreJobs,
+  storedPredictions,
+} from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 beforeAll(async () => {
@@ -53,20 +63,11 @@ describe("the walking skeleton", () => {
     expect(cached.result.predictions).toHaveLength(30);
   });
 
-  it("writes D1 and KV when the consumer is handed a chunk directly, and acks it", async () => {
+  it("writes R2, D1 and KV when the consumer is handed a chunk directly, and acks it", async () => {
     const { tenantId } = await createTenantKey();
     const store = adapters().batches;
-    const { batch } = await store.createBatch({
-      id: `bat_direct_${crypto.randomUUID().slice(0, 8)}`,
-      tenantId,
-      rows: 3,
-      chunks: 1,
-      featureCount: 4,
-      idempotencyKey: null,
-      bodyHash: "",
-      callbackUrl: null,
-    });
-    const job: ScoreJob = { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(3) };
+    const batch = await newBatch(tenantId, 3, 1);
+    const job: ScoreJob = scoreJobs(batch)[0];
     const messages = createMessageBatch("score-jobs", [{ id: "m1", timestamp: new Date(), attempts: 1, body: job }]);
     const ctx = createExecutionContext();
     await worker.queue(messages, env, ctx);
@@ -75,7 +76,7 @@ describe("the walking skeleton", () => {
     expect(outcome.explicitAcks).toEqual(["m1"]);
     expect(outcome.retryMessages).toEqual([]);
     expect((await store.getBatch(batch.id))?.status).toBe("complete");
-    expect(await store.readPredictions(batch.id)).toHaveLength(3);
+    expect(await storedPredictions(tenantId, batch.id)).toHaveLength(3);
     expect((await adapters().results.getResult(batch.id))?.result.status).toBe("complete");
   });
 

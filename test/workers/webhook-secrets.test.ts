@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index.ts";
 import { createApp } from "../../workers/http/app.ts";
 import { createAdapters } from "../../workers/adapters/index.ts";
-import { createTenantKey, ensureModel, makeRows } from "./helpers.ts";
+import { createTenantKey, ensureModel, newBatch, scoreJobs } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 
 const storedSecrets = (tenantId: string) =>
@@ -20,22 +20,13 @@ const storedSecrets = (tenantId: string) =>
 /** A tenant with a scored two-row batch, so a verified webhook is answered 202. */
 async function tenantWithBatch() {
   const { tenant, tenantId } = await createTenantKey();
-  const { batch } = await createAdapters(env).batches.createBatch({
-    id: `bat_w${crypto.randomUUID().slice(0, 12)}`,
-    tenantId,
-    rows: 2,
-    chunks: 1,
-    featureCount: 4,
-    idempotencyKey: null,
-    bodyHash: "",
-    callbackUrl: null,
-  });
+  const batch = await newBatch(tenantId, 2, 1);
   const messages = createMessageBatch("score-jobs", [
     {
       id: "m0",
       timestamp: new Date(),
       attempts: 1,
-      body: { kind: "score", tenantId, batchId: batch.id, chunk: 0, offset: 0, features: makeRows(2) },
+      body: scoreJobs(batch)[0],
     },
   ]);
   const ctx = createExecutionContext();

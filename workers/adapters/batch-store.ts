@@ -1,9 +1,11 @@
-// Batches, their chunks and scored rows in D1. Recording a chunk is one D1 batch() of raw
-// prepared statements (a transaction): upsert its rows, mark the chunk scored once, recount, and complete the
-// batch when every row is in. A redelivered chunk overwrites itself and never double-counts.
-import { and, asc, count, desc, eq, gt, lt, ne, or, sql } from "drizzle-orm";
-import { batches, feedback, predictions } from "../db/schema.ts";
-import { chunkStatements } from "./chunk-statements.ts";
+// One D1 row per batch: its status, idempotency key, callback and counts. The rows themselves
+// are in R2 (row-store.ts) and chunk progress in the batch's Durable Object (chunk-ledger.ts), so a
+// batch costs D1 two writes, not one per row: the insert and the completion, which adds the
+// batch's counts to the hourly rollups in the same transaction, exactly once.
+import { and, asc, desc, eq, lt, ne, or, sql } from "drizzle-orm";
+import { batches } from "../db/schema.ts";
+import { batchRollupStatement } from "./rollup-statements.ts";
+import type { RollupDelta } from "../services/rollup.ts";
 import type { Database } from "./database.ts";
 
 export type BatchRecord = typeof batches.$inferSelect;
@@ -13,29 +15,6 @@ export type NewBatch = Omit<
   typeof batches.$inferInsert,
   "status" | "done" | "createdAt" | "callbackStatus" | "callbackAttempts" | "callbackError"
 >;
-
-export interface ScoredRow {
-  row: number;
-  clientId: string | null;
-  features: readonly number[];
-  label: 0 | 1;
-  margin: number;
-  modelVersion: string;
-}
-
-export interface StoredPrediction {
-  row: number;
-  clientId: string | null;
-  label: number;
-  margin: number;
-  modelVersion: string;
-}
-
-export interface ExportRow extends StoredPrediction {
-  features: string;
-  feedbackLabel: number | null;
-  feedbackSource: string | null;
-}
 
 export interface PageCursor {
   createdAt: number;
@@ -51,21 +30,18 @@ export interface BatchStore {
   listBatches(tenantId: string, limit: number, after: PageCursor | null): Promise<BatchRecord[]>;
   /** Fails a pending batch; `releaseKey` frees its idempotency key so the client can retry with it. */
   markFailed(id: string, error: string, releaseKey?: boolean): Promise<void>;
-  recordChunk(batchId: string, chunk: number, rows: readonly ScoredRow[]): Promise<BatchRecord | null>;
-  /** Records a chunk scored elsewhere (by /v1/predict), making its batch row if it is the first: one D1 round trip. */
-  recordLoggedChunk(batch: NewBatch, chunk: number, rows: readonly ScoredRow[]): Promise<void>;
-  readPredictions(batchId: string): Promise<StoredPrediction[]>;
-  /** A page of rows with their features and latest feedback, for exports. */
-  readExportPage(batchId: string, afterRow: number, limit: number): Promise<ExportRow[]>;
-  /** The feature vectors that were scored, by row. */
-  readFeatures(batchId: string): Promise<Map<number, number[]>>;
+  /**
+   * Completes a pending batch and adds its counts to the rollups, in one transaction; a batch
+   * already finished is left as it is and counted nothing. Returns the batch as it now stands.
+   */
+  completeBatch(batchId: string, completedAt: number, deltas: readonly RollupDelta[]): Promise<BatchRecord | null>;
+  /** Records a finished batch of rows /v1/predict scored, and its counts, once. */
+  recordLoggedBatch(batch: NewBatch, completedAt: number, deltas: readonly RollupDelta[]): Promise<void>;
+  /** Counts one more re-queueing of a stuck batch's chunks. */
+  markRedriven(batchId: string): Promise<void>;
   /** Batches still pending that were created before `before`, oldest first. */
   listStuck(before: number, limit: number): Promise<BatchRecord[]>;
-  /** How many rows of the batch are scored and stored. */
-  countScored(batchId: string): Promise<number>;
-  /** Completes a pending batch whose every row is stored (a re-drive); returns the updated record. */
-  markComplete(batchId: string): Promise<BatchRecord | null>;
-  /** Removes a tenant's batch with its rows, chunks and labels, in one transaction; false when absent. */
+  /** Removes a tenant's batch row and its labels, in one transaction; false when absent. */
   deleteBatch(tenantId: string, id: string): Promise<boolean>;
   /** Batches past their tenant's retention (or `defaultDays`), oldest first. */
   listExpired(defaultDays: number, now: number, limit: number): Promise<{ id: string; tenantId: string }[]>;
@@ -74,21 +50,7 @@ export interface BatchStore {
     batchId: string,
     outcome: { status: "pending" | "delivered" | "failed"; error?: string | null; attempted?: boolean },
   ): Promise<void>;
-  /** Finds scored rows by index or client id in one query; the map holds only those found. */
-  resolveRows(
-    batchId: string,
-    by: "row" | "id",
-    keys: readonly (number | string)[],
-  ): Promise<Map<number | string, number>>;
 }
-
-const PREDICTION_COLUMNS = {
-  row: predictions.row,
-  clientId: predictions.clientId,
-  label: predictions.label,
-  margin: predictions.margin,
-  modelVersion: predictions.modelVersion,
-};
 
 export function createBatchStore(db: Database, d1: D1Database): BatchStore {
   const findById = async (id: string) =>
@@ -151,46 +113,44 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
         .where(and(eq(batches.id, id), eq(batches.status, "pending")));
     },
 
-    async recordChunk(batchId, chunk, rows) {
-      await d1.batch(chunkStatements(d1, batchId, chunk, rows, Date.now()));
-      return findById(batchId);
-    },
-
-    async recordLoggedChunk(batch, chunk, rows) {
-      // The batch row is made by whichever chunk comes first, in the same transaction.
-      const now = Date.now();
+    async completeBatch(batchId, completedAt, deltas) {
       await d1.batch([
         d1
           .prepare(
-            `INSERT INTO batches (id, tenant_id, status, rows, chunks, done, feature_count, body_hash, source, created_at)
-             VALUES (?1, ?2, 'pending', ?3, ?4, 0, ?5, '', ?6, ?7) ON CONFLICT (id) DO NOTHING`,
+            "UPDATE batches SET status = 'complete', done = rows, completed_at = ?2 WHERE id = ?1 AND status = 'pending'",
           )
-          .bind(batch.id, batch.tenantId, batch.rows, batch.chunks, batch.featureCount, batch.source ?? "api", now),
-        ...chunkStatements(d1, batch.id, chunk, rows, now),
+          .bind(batchId, completedAt),
+        ...deltas.map((delta) => batchRollupStatement(d1, delta)),
+      ]);
+      return findById(batchId);
+    },
+
+    async recordLoggedBatch(batch, completedAt, deltas) {
+      await d1.batch([
+        d1
+          .prepare(
+            `INSERT INTO batches (id, tenant_id, status, rows, chunks, done, feature_count, body_hash, source, created_at, completed_at)
+             VALUES (?1, ?2, 'complete', ?3, ?4, ?3, ?5, '', ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING`,
+          )
+          .bind(
+            batch.id,
+            batch.tenantId,
+            batch.rows,
+            batch.chunks,
+            batch.featureCount,
+            batch.source ?? "api",
+            completedAt,
+            completedAt,
+          ),
+        ...deltas.map((delta) => batchRollupStatement(d1, delta)),
       ]);
     },
 
-    async readPredictions(batchId) {
-      return db
-        .select(PREDICTION_COLUMNS)
-        .from(predictions)
-        .where(eq(predictions.batchId, batchId))
-        .orderBy(asc(predictions.row));
-    },
-
-    async readExportPage(batchId, afterRow, limit) {
-      return db
-        .select({
-          ...PREDICTION_COLUMNS,
-          features: predictions.features,
-          feedbackLabel: feedback.label,
-          feedbackSource: feedback.source,
-        })
-        .from(predictions)
-        .leftJoin(feedback, and(eq(feedback.batchId, predictions.batchId), eq(feedback.row, predictions.row)))
-        .where(and(eq(predictions.batchId, batchId), gt(predictions.row, afterRow)))
-        .orderBy(asc(predictions.row))
-        .limit(limit);
+    async markRedriven(batchId) {
+      await db
+        .update(batches)
+        .set({ redrives: sql`${batches.redrives} + 1` })
+        .where(eq(batches.id, batchId));
     },
 
     async listStuck(before, limit) {
@@ -202,19 +162,6 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
         .limit(limit);
     },
 
-    async countScored(batchId) {
-      const rows = await db.select({ n: count() }).from(predictions).where(eq(predictions.batchId, batchId));
-      return rows[0]?.n ?? 0;
-    },
-
-    async markComplete(batchId) {
-      await db
-        .update(batches)
-        .set({ status: "complete", done: sql`${batches.rows}`, completedAt: Date.now() })
-        .where(and(eq(batches.id, batchId), eq(batches.status, "pending")));
-      return findById(batchId);
-    },
-
     async deleteBatch(tenantId, id) {
       const owned = await d1
         .prepare("SELECT 1 AS ok FROM batches WHERE id = ?1 AND tenant_id = ?2")
@@ -223,8 +170,6 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
       if (!owned) return false;
       await d1.batch([
         d1.prepare("DELETE FROM feedback WHERE batch_id = ?1").bind(id),
-        d1.prepare("DELETE FROM predictions WHERE batch_id = ?1").bind(id),
-        d1.prepare("DELETE FROM batch_chunks WHERE batch_id = ?1").bind(id),
         d1.prepare("DELETE FROM batches WHERE id = ?1 AND tenant_id = ?2").bind(id, tenantId),
       ]);
       return true;
@@ -251,27 +196,6 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
           ...(outcome.attempted ? { callbackAttempts: sql`${batches.callbackAttempts} + 1` } : {}),
         })
         .where(eq(batches.id, batchId));
-    },
-
-    async resolveRows(batchId, by, keys) {
-      // One statement for up to 10,000 keys: they travel as one JSON parameter (D1 binds at most 100).
-      const column = by === "row" ? "row" : "client_id";
-      const result = await d1
-        .prepare(
-          `SELECT row, client_id AS clientId FROM predictions
-           WHERE batch_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2))`,
-        )
-        .bind(batchId, JSON.stringify(keys))
-        .all<{ row: number; clientId: string | null }>();
-      return new Map(result.results.map((r) => [by === "row" ? r.row : (r.clientId ?? ""), r.row]));
-    },
-
-    async readFeatures(batchId) {
-      const rows = await db
-        .select({ row: predictions.row, features: predictions.features })
-        .from(predictions)
-        .where(eq(predictions.batchId, batchId));
-      return new Map(rows.map((r) => [r.row, JSON.parse(r.features) as number[]]));
     },
   };
 }

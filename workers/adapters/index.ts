@@ -1,5 +1,5 @@
 // The one place bindings are turned into adapters. Handlers, consumers and jobs receive
-// an Adapters value and never touch env.DB, env.KV, env.BUCKET or the queues themselves.
+// an Adapters value and never touch env.DB, env.KV, env.BUCKET, the queues or the Durable Objects themselves.
 import { createBatchStore, type BatchStore } from "./batch-store.ts";
 import { createDatabase } from "./database.ts";
 import { createDatasetStore, type DatasetStore } from "./dataset-store.ts";
@@ -13,10 +13,14 @@ import { createLockStore, type LockStore } from "./lock-store.ts";
 import { createModelRegistry, type ModelRegistry } from "./model-registry.ts";
 import { createResultCache, type ResultCache } from "./result-cache.ts";
 import { createRunStore, type RunStore } from "./run-store.ts";
+import { createRowStore, type RowStore } from "./row-store.ts";
+import { createChunkLedger, type ChunkLedger } from "./chunk-ledger.ts";
 
 export interface Adapters {
   keys: KeyStore;
   batches: BatchStore;
+  rows: RowStore;
+  ledger: ChunkLedger;
   results: ResultCache;
   models: ModelRegistry;
   queues: JobQueues;
@@ -34,13 +38,15 @@ export function createAdapters(env: Env): Adapters {
   return {
     keys: createKeyStore(db, env.WEBHOOK_SECRETS_KEY),
     batches: createBatchStore(db, env.DB),
+    rows: createRowStore(env.BUCKET),
+    ledger: createChunkLedger(env.BATCH_TRACKER),
     results: createResultCache(env.KV, Number(env.RESULT_TTL_SECONDS)),
     models: createModelRegistry(db, env.KV, env.BUCKET),
     queues: createJobQueues(env),
     locks: createLockStore(db),
     datasets: createDatasetStore(db, env.BUCKET),
     runs: createRunStore(db),
-    feedback: createFeedbackStore(db),
+    feedback: createFeedbackStore(db, env.DB),
     webhookIds: createWebhookIds(db),
     audit: createAuditLog(db),
     metrics: createMetricsStore(db),

@@ -12,7 +12,8 @@ import { LIMITS } from "../contract/limits.ts";
 
 export interface JobQueues {
   /** Sends jobs whose serialised sizes are known (`bytes`), in parallel groups. */
-  sendScoreJobs(jobs: readonly { job: ScoreJob; bytes: number }[]): Promise<void>;
+  /** Claim checks (~150 bytes each): up to 100 go in one sendBatch. */
+  sendScoreJobs(jobs: readonly ScoreJob[]): Promise<void>;
   sendPredictionLogs(jobs: readonly { job: RecordJob; bytes: number }[]): Promise<void>;
   sendFeedback(event: FeedbackEvent | PredictionFeedbackEvent): Promise<void>;
   sendCallback(job: CallbackJob): Promise<void>;
@@ -30,9 +31,13 @@ export interface QueueBindings {
 export function createJobQueues(env: QueueBindings): JobQueues {
   return {
     async sendScoreJobs(jobs) {
+      const groups = [];
+      for (let i = 0; i < jobs.length; i += LIMITS.maxSendBatchMessages) {
+        groups.push(jobs.slice(i, i + LIMITS.maxSendBatchMessages));
+      }
       await Promise.all(
-        groupForSendBatch(jobs).map((group) =>
-          env.SCORE_QUEUE.sendBatch(group.map(({ job }) => ({ body: job, contentType: "json" as const }))),
+        groups.map((group) =>
+          env.SCORE_QUEUE.sendBatch(group.map((job) => ({ body: job, contentType: "json" as const }))),
         ),
       );
     },

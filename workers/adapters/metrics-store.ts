@@ -1,6 +1,5 @@
-// What GET /v1/metrics reads, per tenant, from D1: live accuracy (scored rows joined to their
-// labels), volumes, batch latencies and a sample of recent feature vectors for drift. Each query
-// is bounded (30 days, 200 batches, 1,000 rows) so the call stays cheap as history grows.
+// What GET /v1/metrics reads, per tenant: the hourly rollups (schema.ts `rollups`). Every query
+// reads O(hours × versions) rows, never the scored rows or the labels themselves.
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 
@@ -20,57 +19,70 @@ export interface Volume {
   batches: number;
   rows: number;
   feedback: number;
+  /** Batch latency histogram (services/rollup.ts LATENCY_BOUNDS_MS), summed. */
+  latency: number[];
+}
+
+export interface VersionTraffic {
+  rows: number;
+  /** Feature-major bin counts on the version's training deciles, summed. */
+  bins: number[];
 }
 
 export interface MetricsStore {
   accuracyByVersion(tenantId: string): Promise<VersionAccuracy[]>;
   accuracyByDay(tenantId: string, since: number): Promise<DayAccuracy[]>;
   volumeSince(tenantId: string, since: number): Promise<Volume>;
-  /** Milliseconds from submission to completion of the most recent completed batches. */
-  recentLatencies(tenantId: string, limit: number): Promise<number[]>;
-  /** The most recently scored feature vectors. */
-  recentFeatures(tenantId: string, limit: number): Promise<number[][]>;
+  /** What a version scored since a time: row count and summed feature histograms. */
+  trafficSince(tenantId: string, modelVersion: string, since: number): Promise<VersionTraffic>;
+}
+
+interface HistogramRow {
+  rows: number;
+  histogram: string;
+}
+
+function sumHistograms(rows: readonly { histogram: string }[]): number[] {
+  const sum: number[] = [];
+  for (const row of rows) {
+    (JSON.parse(row.histogram) as number[]).forEach((count, k) => (sum[k] = (sum[k] ?? 0) + count));
+  }
+  return sum;
 }
 
 export function createMetricsStore(db: Database): MetricsStore {
   return {
     async accuracyByVersion(tenantId) {
-      const rows = await db.all<VersionAccuracy>(
-        sql`SELECT p.model_version AS modelVersion, count(*) AS labelled, coalesce(sum(p.label = f.label), 0) AS correct
-         FROM feedback f JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
-         WHERE f.tenant_id = ${tenantId} GROUP BY p.model_version ORDER BY min(p.scored_at)`,
+      return db.all<VersionAccuracy>(
+        sql`SELECT model_version AS modelVersion, sum(labelled) AS labelled, sum(correct) AS correct FROM rollups
+            WHERE tenant_id = ${tenantId} GROUP BY model_version HAVING sum(labelled) > 0 ORDER BY min(hour)`,
       );
-      return rows;
     },
     async accuracyByDay(tenantId, since) {
       return db.all<DayAccuracy>(
-        sql`SELECT date(f.received_at / 1000, 'unixepoch') AS day, count(*) AS labelled,
-                   coalesce(sum(p.label = f.label), 0) AS correct
-         FROM feedback f JOIN predictions p ON p.batch_id = f.batch_id AND p.row = f.row
-         WHERE f.tenant_id = ${tenantId} AND f.received_at > ${since} GROUP BY day ORDER BY day`,
+        sql`SELECT date(hour / 1000, 'unixepoch') AS day, sum(labelled) AS labelled, sum(correct) AS correct
+            FROM rollups WHERE tenant_id = ${tenantId} AND hour >= ${since}
+            GROUP BY day HAVING sum(labelled) > 0 ORDER BY day`,
       );
     },
     async volumeSince(tenantId, since) {
-      const rows = await db.all<Volume>(
-        sql`SELECT (SELECT count(*) FROM batches WHERE tenant_id = ${tenantId} AND created_at > ${since}) AS batches,
-              (SELECT coalesce(sum(rows), 0) FROM batches WHERE tenant_id = ${tenantId} AND created_at > ${since}) AS rows,
-              (SELECT count(*) FROM feedback WHERE tenant_id = ${tenantId} AND received_at > ${since}) AS feedback`,
+      const rows = await db.all<{ batches: number; rows: number; feedback: number; histogram: string }>(
+        sql`SELECT batches, rows, labelled AS feedback, latency AS histogram FROM rollups
+            WHERE tenant_id = ${tenantId} AND hour >= ${since}`,
       );
-      return rows[0] ?? { batches: 0, rows: 0, feedback: 0 };
+      return {
+        batches: rows.reduce((n, r) => n + r.batches, 0),
+        rows: rows.reduce((n, r) => n + r.rows, 0),
+        feedback: rows.reduce((n, r) => n + r.feedback, 0),
+        latency: sumHistograms(rows),
+      };
     },
-    async recentLatencies(tenantId, limit) {
-      const rows = await db.all<{ ms: number }>(
-        sql`SELECT completed_at - created_at AS ms FROM batches
-         WHERE tenant_id = ${tenantId} AND status = 'complete' ORDER BY created_at DESC LIMIT ${limit}`,
+    async trafficSince(tenantId, modelVersion, since) {
+      const rows = await db.all<HistogramRow>(
+        sql`SELECT rows, features AS histogram FROM rollups
+            WHERE tenant_id = ${tenantId} AND model_version = ${modelVersion} AND hour >= ${since} AND rows > 0`,
       );
-      return rows.map((r) => r.ms);
-    },
-    async recentFeatures(tenantId, limit) {
-      const rows = await db.all<{ features: string }>(
-        sql`SELECT p.features AS features FROM predictions p JOIN batches b ON b.id = p.batch_id
-         WHERE b.tenant_id = ${tenantId} ORDER BY p.scored_at DESC LIMIT ${limit}`,
-      );
-      return rows.map((r) => JSON.parse(r.features) as number[]);
+      return { rows: rows.reduce((n, r) => n + r.rows, 0), bins: sumHistograms(rows) };
     },
   };
 }

@@ -27,6 +27,9 @@ export const LIMITS = {
   maxIdLength: 128,
   maxIdempotencyKeyLength: 255,
   maxCallbackUrlLength: 2048,
+  // Cells one score-job invocation reads from R2 and scores: 2 MiB of float64, a few ms of CPU.
+  // A 10,000 × 20 batch is one chunk; the largest batch (500,000 cells) is two.
+  maxChunkCells: 262_144,
   // Queue messages are capped at 128 KB (bytes, not UTF-16 units); chunks aim for 96 KiB.
   maxChunkBytes: 96 * KiB,
   maxQueueMessageBytes: 120 * KiB,

@@ -2,14 +2,18 @@
 // does not parse is poison and goes to the dead-letter queue, never half-processed.
 import { z } from "zod";
 
+/**
+ * Score rows [offset, offset + rows) of a batch. A claim check: the rows are in R2 (written
+ * before the batch was accepted), so a message is ~150 bytes whatever the batch's size.
+ */
 export const ScoreJob = z.object({
   kind: z.literal("score"),
   tenantId: z.string(),
   batchId: z.string(),
   chunk: z.number().int().min(0),
+  chunks: z.number().int().min(1),
   offset: z.number().int().min(0),
-  features: z.array(z.array(z.number())).min(1),
-  ids: z.array(z.string()).optional(),
+  rows: z.number().int().min(1),
 });
 export type ScoreJob = z.infer<typeof ScoreJob>;
 

@@ -1,7 +1,9 @@
-// The D1 schema (drizzle): the source of truth. KV and R2 only ever hold copies or
-// immutable blobs of what is recorded here. Times are epoch milliseconds.
+// The D1 schema (drizzle): what is relational and small — tenants, keys, one row per batch, the
+// model registry, runs, the label index, idempotency and hourly rollups. The rows themselves
+// (features, scores, client ids) live in R2 as binary columns (adapters/row-store.ts); KV holds
+// copies. Times are epoch milliseconds.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
@@ -57,6 +59,8 @@ export const batches = sqliteTable(
     callbackError: text("callback_error"),
     source: text("source").notNull().default("api"),
     error: text("error"),
+    // How many times the cron re-queued this batch's chunks from its rows in R2 (see sweep-stuck-batches.ts).
+    redrives: integer("redrives").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     completedAt: integer("completed_at"),
   },
@@ -68,39 +72,6 @@ export const batches = sqliteTable(
   ],
 );
 
-// Which chunks of a batch have been scored: a redelivered chunk finds its row here and
-// cannot advance the batch twice.
-export const batchChunks = sqliteTable(
-  "batch_chunks",
-  {
-    batchId: text("batch_id")
-      .notNull()
-      .references(() => batches.id),
-    chunk: integer("chunk").notNull(),
-    rows: integer("rows").notNull(),
-    scoredAt: integer("scored_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.batchId, t.chunk] })],
-);
-
-export const predictions = sqliteTable(
-  "predictions",
-  {
-    batchId: text("batch_id")
-      .notNull()
-      .references(() => batches.id),
-    row: integer("row").notNull(),
-    clientId: text("client_id"),
-    // The exact feature vector that was scored (JSON array), so feedback trains on what the model saw.
-    features: text("features").notNull(),
-    label: integer("label").notNull(),
-    margin: real("margin").notNull(),
-    modelVersion: text("model_version").notNull(),
-    scoredAt: integer("scored_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.batchId, t.row] }), index("predictions_model").on(t.modelVersion)],
-);
-
 export const feedback = sqliteTable(
   "feedback",
   {
@@ -110,12 +81,43 @@ export const feedback = sqliteTable(
     row: integer("row").notNull(),
     tenantId: text("tenant_id").notNull(),
     label: integer("label").notNull(),
+    // What the model said for this row and which version said it (from the scores in R2), so
+    // agreement is counted when the label arrives and metrics never join back to the rows.
+    predicted: integer("predicted").notNull().default(0),
+    modelVersion: text("model_version").notNull().default(""),
     source: text("source", { enum: ["dashboard", "api", "webhook"] }).notNull(),
     // When the label was given (not when it arrived): the latest label for a row wins.
     labelledAt: integer("labelled_at").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.batchId, t.row] }), index("feedback_received").on(t.receivedAt)],
+  (t) => [
+    primaryKey({ columns: [t.batchId, t.row] }),
+    // Retraining pages through a tenant's labels oldest first (keyset, never OFFSET).
+    index("feedback_tenant_labelled").on(t.tenantId, t.labelledAt, t.batchId, t.row),
+  ],
+);
+
+// Hourly aggregates per tenant and model version: what GET /v1/metrics and drift read, so a
+// metrics call costs O(hours), never O(rows). A batch adds its counts once, when it completes
+// (in the transaction that completes it); a label adds its agreement when it is recorded and
+// takes it back when a later label replaces it. Histograms are JSON arrays of counts: `latency`
+// over LATENCY_BOUNDS_MS (workers/services/rollup.ts), `features` the scored values binned on
+// the version's training deciles, feature-major.
+export const rollups = sqliteTable(
+  "rollups",
+  {
+    tenantId: text("tenant_id").notNull(),
+    hour: integer("hour").notNull(),
+    modelVersion: text("model_version").notNull(),
+    batches: integer("batches").notNull().default(0),
+    rows: integer("rows").notNull().default(0),
+    positives: integer("positives").notNull().default(0),
+    labelled: integer("labelled").notNull().default(0),
+    correct: integer("correct").notNull().default(0),
+    latency: text("latency").notNull().default("[]"),
+    features: text("features").notNull().default("[]"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.hour, t.modelVersion] })],
 );
 
 export const webhookDeliveries = sqliteTable(

@@ -14,7 +14,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
       "sweep",
       async () => {
         const swept = await sweepStuckBatches(adapters, Number(env.STUCK_BATCH_SECONDS), now);
-        return `${swept.completed} stuck batches completed, ${swept.failed} failed`;
+        return `${swept.redriven} stuck batches re-queued from R2, ${swept.failed} failed`;
       },
     ],
     ["webhook ids", async () => `${await adapters.webhookIds.prune(now - 2 * TOLERANCE_SECONDS * 1000)} pruned`],

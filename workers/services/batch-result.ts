@@ -1,6 +1,7 @@
-// Builds the public view of a batch from D1 rows (the source of truth).
+// Builds the public view of a batch: its D1 row and, once it is complete, its scored rows.
 import type { BatchResult, BatchSummary, Prediction } from "../contract/api.ts";
-import type { BatchRecord, StoredPrediction } from "../adapters/batch-store.ts";
+import type { BatchRecord } from "../adapters/batch-store.ts";
+import type { ScoredRows } from "./scored-rows.ts";
 
 export function toBatchSummary(batch: BatchRecord): BatchSummary {
   return {
@@ -23,16 +24,22 @@ export function toBatchSummary(batch: BatchRecord): BatchSummary {
   };
 }
 
-export function toPrediction(row: StoredPrediction): Prediction {
-  return {
-    row: row.row,
-    ...(row.clientId === null ? {} : { id: row.clientId }),
-    label: row.label === 1 ? 1 : 0,
-    margin: row.margin,
-    modelVersion: row.modelVersion,
-  };
+export function toPredictions(scored: ScoredRows | null): Prediction[] {
+  if (!scored) return [];
+  const predictions = new Array<Prediction>(scored.rows);
+  for (let row = 0; row < scored.rows; row++) {
+    const id = scored.ids?.[row];
+    predictions[row] = {
+      row,
+      ...(id === undefined ? {} : { id }),
+      label: scored.labels[row] === 1 ? 1 : 0,
+      margin: scored.margins[row],
+      modelVersion: scored.versions[row],
+    };
+  }
+  return predictions;
 }
 
-export function toBatchResult(batch: BatchRecord, rows: readonly StoredPrediction[]): BatchResult {
-  return { ...toBatchSummary(batch), predictions: rows.map(toPrediction) };
+export function toBatchResult(batch: BatchRecord, scored: ScoredRows | null): BatchResult {
+  return { ...toBatchSummary(batch), predictions: toPredictions(scored) };
 }

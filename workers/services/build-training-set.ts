@@ -1,10 +1,11 @@
 // The training set of a tenant's retrain: its base dataset (R2) plus every label it gave, joined to
-// the exact feature vector that was scored (D1), deduplicated by feature vector with the
+// the exact feature vector that was scored (R2), deduplicated by feature vector with the
 // latest label winning, then split into train and holdout by a hash of the features.
 import { firstOutOfRange, isHoldout, rowKey, type Dataset } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { LabelCursor } from "../adapters/feedback-store.ts";
 import { sha256Hex } from "../codecs/ids.ts";
+import { readScoredRows, type ScoredRows } from "./scored-rows.ts";
 
 export interface TrainingSet {
   train: Dataset;
@@ -23,6 +24,7 @@ interface Entry {
 }
 
 const PAGE = 1000;
+const RECENT_BATCHES = 4;
 
 export async function buildTrainingSet(adapters: Adapters, tenantId: string, base: Dataset): Promise<TrainingSet> {
   const d = base.featureNames.length;
@@ -38,11 +40,27 @@ export async function buildTrainingSet(adapters: Adapters, tenantId: string, bas
     if (rows.has(key)) stats.duplicates++;
     rows.set(key, { features, label: base.y[i], fromBase: true });
   }
-  // Oldest label first, so a later label for the same vector replaces an earlier one.
+  // Oldest label first, so a later label for the same vector replaces an earlier one. The
+  // vectors come from the batches' rows in R2; the last few batches read stay at hand.
+  const recent = new Map<string, ScoredRows | null>();
+  const rowsOf = async (batchId: string) => {
+    if (!recent.has(batchId)) {
+      const batch = await adapters.batches.findBatch(tenantId, batchId);
+      recent.set(batchId, batch && (await readScoredRows(adapters, batch)));
+      if (recent.size > RECENT_BATCHES) recent.delete(recent.keys().next().value as string);
+    }
+    return recent.get(batchId) ?? null;
+  };
   for (let after: LabelCursor | null = null; ;) {
     const page = await adapters.feedback.labelledRows(tenantId, after, PAGE);
     after = page.at(-1) ?? after;
-    for (const { features, label } of page) {
+    for (const { batchId, row, label } of page) {
+      const scored = await rowsOf(batchId);
+      if (!scored || row >= scored.rows) {
+        stats.skipped++;
+        continue;
+      }
+      const features = scored.featuresOf(row);
       // Rows recorded before values were bounded may hold 1e200: skip them, never fail the run.
       if (features.length !== d || firstOutOfRange(features) >= 0) {
         stats.skipped++;

@@ -1,5 +1,5 @@
 // Deleting data, on request (DELETE /v1/batches/:id) or when a tenant's retention runs out (the
-// cron): a batch's rows, chunks, labels and cached result go everywhere at once, and the
+// cron): a batch's rows (R2), labels (D1) and cached result (KV) all go, and the
 // deletion is audited. Labels deleted here no longer reach later training sets.
 import type { Adapters } from "../adapters/index.ts";
 
@@ -10,6 +10,10 @@ export async function deleteBatch(
   batchId: string,
   actor: string,
 ): Promise<boolean> {
+  // Rows first: a failure leaves the D1 row in place, so the deletion can be asked for again.
+  const batch = await adapters.batches.findBatch(tenantId, batchId);
+  if (!batch) return false;
+  await adapters.rows.deleteBatch(tenantId, batchId);
   if (!(await adapters.batches.deleteBatch(tenantId, batchId))) return false;
   await adapters.results.deleteResult(batchId);
   await adapters.audit.record({ tenantId, actor, action: "batch.deleted", subject: batchId });

@@ -8,6 +8,7 @@ import { LIMITS } from "../contract/limits.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { signWebhook } from "../codecs/standard-webhooks.ts";
+import { readScoredRows } from "./scored-rows.ts";
 import { toBatchResult } from "./batch-result.ts";
 import { refreshCachedCallback } from "./read-batch.ts";
 import { PermanentError } from "./permanent-error.ts";
@@ -24,7 +25,7 @@ export async function deliverCallback(adapters: Adapters, job: CallbackJob): Pro
   if (!verdict.ok) throw new PermanentError(`the callback URL is refused: ${verdict.rule}`);
   const body = JSON.stringify({
     type: "batch.completed",
-    data: toBatchResult(batch, await adapters.batches.readPredictions(batch.id)),
+    data: toBatchResult(batch, await readScoredRows(adapters, batch)),
   });
   const timestamp = Math.floor(Date.now() / 1000);
   let failure: string | null = null;

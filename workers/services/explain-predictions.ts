@@ -4,6 +4,7 @@ import type { BatchResult, Prediction } from "../contract/api.ts";
 import { explainRow } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { loadVersion, type ServingModel } from "./serving-model.ts";
+import { readScoredRows } from "./scored-rows.ts";
 
 export async function explainPredictions(
   adapters: Adapters,
@@ -11,7 +12,8 @@ export async function explainPredictions(
   result: BatchResult,
 ): Promise<BatchResult> {
   if (result.predictions.length === 0) return result;
-  const features = await adapters.batches.readFeatures(result.batchId);
+  const batch = await adapters.batches.findBatch(tenantId, result.batchId);
+  const scored = batch && (await readScoredRows(adapters, batch));
   const models = new Map<string, ServingModel>();
   const predictions: Prediction[] = [];
   for (const prediction of result.predictions) {
@@ -20,7 +22,7 @@ export async function explainPredictions(
       model = await loadVersion(adapters.models, tenantId, prediction.modelVersion);
       models.set(prediction.modelVersion, model);
     }
-    const row = features.get(prediction.row);
+    const row = scored && prediction.row < scored.rows ? scored.featuresOf(prediction.row) : null;
     predictions.push(row ? { ...prediction, contributions: contributionsOf(model, row) } : prediction);
   }
   return { ...result, predictions };

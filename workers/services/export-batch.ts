@@ -1,44 +1,48 @@
-// Streams a batch as CSV: features, prediction and latest feedback per row, read from D1 in
-// pages so a 10,000-row batch never sits in memory whole.
+// Streams a batch as CSV: features, prediction and latest label per row. The rows come from R2
+// (a batch's frames are at most a few MB) and leave as CSV in pages of 1,000 rows, so the text
+// of a 10,000-row batch never sits in memory whole.
 import type { Adapters } from "../adapters/index.ts";
 import type { BatchRecord } from "../adapters/batch-store.ts";
 import { loadVersion } from "./serving-model.ts";
+import { readScoredRows } from "./scored-rows.ts";
 
 const PAGE = 1000;
 
 export async function exportBatchCsv(adapters: Adapters, batch: BatchRecord): Promise<ReadableStream<Uint8Array>> {
-  const first = await adapters.batches.readExportPage(batch.id, -1, 1);
-  const names = first[0]
-    ? [...(await loadVersion(adapters.models, batch.tenantId, first[0].modelVersion)).artifact.featureNames]
+  const scored = batch.status === "complete" ? await readScoredRows(adapters, batch) : null;
+  const labels = scored ? await adapters.feedback.labelsOfBatch(batch.id) : new Map();
+  const names = scored
+    ? [...(await loadVersion(adapters.models, batch.tenantId, scored.versions[0])).artifact.featureNames]
     : Array.from({ length: batch.featureCount }, (_, j) => `feature_${j + 1}`);
   const encoder = new TextEncoder();
-  let after = -1;
-  let headerSent = false;
+  let next = -1;
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
+    pull(controller) {
+      if (next === -1) {
+        next = 0;
         const header = ["row", "id", ...names, "label", "margin", "model_version", "feedback_label", "feedback_source"];
         controller.enqueue(encoder.encode(header.map(csvCell).join(",") + "\n"));
         return;
       }
-      const page = await adapters.batches.readExportPage(batch.id, after, PAGE);
-      if (page.length === 0) return controller.close();
-      after = page[page.length - 1].row;
-      const lines = page.map((r) =>
-        [
-          r.row,
-          r.clientId ?? "",
-          ...(JSON.parse(r.features) as number[]),
-          r.label,
-          r.margin,
-          r.modelVersion,
-          r.feedbackLabel ?? "",
-          r.feedbackSource ?? "",
-        ]
-          .map(csvCell)
-          .join(","),
-      );
+      if (!scored || next >= scored.rows) return controller.close();
+      const lines: string[] = [];
+      for (const end = Math.min(scored.rows, next + PAGE); next < end; next++) {
+        const label = labels.get(next);
+        lines.push(
+          [
+            next,
+            scored.ids?.[next] ?? "",
+            ...scored.featuresOf(next),
+            scored.labels[next],
+            scored.margins[next],
+            scored.versions[next],
+            label?.label ?? "",
+            label?.source ?? "",
+          ]
+            .map(csvCell)
+            .join(","),
+        );
+      }
       controller.enqueue(encoder.encode(lines.join("\n") + "\n"));
     },
   });

@@ -1,11 +1,13 @@
 // Flow 1 after the body is decoded: validate against the serving model's feature schema,
-// honour the idempotency key, record the batch, enqueue its chunks. Nothing partial: if
-// enqueueing fails the batch is failed, its idempotency key released, and the client gets a
-// 503 it can retry with the same key.
+// honour the idempotency key, record the batch, write its rows to R2 as binary columns (so a
+// 202 means the rows are durable) and enqueue claim checks for its chunks. Nothing partial: if
+// writing or enqueueing fails the batch is failed, its idempotency key released, and the client
+// gets a 503 it can retry with the same key. A batch whose messages are lost after the 202 is
+// re-queued from R2 by the cron (sweep-stuck-batches.ts).
 import { BatchRequest, type BatchAccepted } from "../contract/api.ts";
 import { ApiError } from "../contract/errors.ts";
 import { LIMITS } from "../contract/limits.ts";
-import { chunkRows } from "../codecs/chunk-rows.ts";
+import { columnsFromRows } from "../codecs/row-frame.ts";
 import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
@@ -16,7 +18,6 @@ import { checkFeatureRows } from "./check-feature-rows.ts";
 
 export interface IngestInput {
   body: unknown;
-  decodedBytes: number;
   bodyHash: string;
   idempotencyKey: string | null;
   source: "api" | "dashboard";
@@ -44,19 +45,14 @@ export async function ingestBatch(
   checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);
 
   const rows = request.features.length;
-  const chunks = chunkRows(
-    request.features,
-    request.ids,
-    input.decodedBytes / rows,
-    LIMITS.maxChunkBytes,
-    LIMITS.maxQueueMessageBytes,
-  );
+  const d = model.artifact.featureNames.length;
+  const chunks = planChunks(rows, d);
   const created = await adapters.batches.createBatch({
     id: newId("bat"),
     tenantId: principal.tenantId,
     rows,
     chunks: chunks.length,
-    featureCount: model.artifact.featureNames.length,
+    featureCount: d,
     idempotencyKey: input.idempotencyKey,
     bodyHash: input.bodyHash,
     callbackUrl: request.callbackUrl ?? null,
@@ -71,18 +67,31 @@ export async function ingestBatch(
   }
 
   try {
+    await adapters.rows.putInput(principal.tenantId, batch.id, {
+      rows,
+      offset: 0,
+      featureCount: d,
+      features: columnsFromRows(request.features, d),
+      ids: request.ids ?? null,
+      margins: null,
+      labels: null,
+      modelVersion: null,
+    });
+  } catch (error) {
+    console.error(`storing the rows of batch ${batch.id} failed:`, error);
+    await adapters.batches.markFailed(batch.id, "The batch's rows could not be stored.", true);
+    throw new ApiError("STORAGE_UNAVAILABLE", "The batch could not be stored; retry with the same Idempotency-Key.");
+  }
+  try {
     await adapters.queues.sendScoreJobs(
       chunks.map((chunk, index) => ({
-        bytes: chunk.bytes,
-        job: {
-          kind: "score" as const,
-          tenantId: principal.tenantId,
-          batchId: batch.id,
-          chunk: index,
-          offset: chunk.offset,
-          features: chunk.features,
-          ...(chunk.ids ? { ids: chunk.ids } : {}),
-        },
+        kind: "score" as const,
+        tenantId: principal.tenantId,
+        batchId: batch.id,
+        chunk: index,
+        chunks: chunks.length,
+        offset: chunk.offset,
+        rows: chunk.rows,
       })),
     );
   } catch (error) {
@@ -91,6 +100,18 @@ export async function ingestBatch(
     throw new ApiError("ENQUEUE_FAILED", "The batch could not be queued; retry with the same Idempotency-Key.");
   }
   return { replayed: false, accepted: toAccepted(batch.id, "pending", rows) };
+}
+
+/** Row ranges of at most LIMITS.maxChunkCells cells each, as even as possible. */
+export function planChunks(rows: number, d: number): { offset: number; rows: number }[] {
+  const count = Math.min(rows, Math.max(1, Math.ceil((rows * d) / LIMITS.maxChunkCells)));
+  return Array.from({ length: count }, (_, k) => chunkRange(rows, count, k));
+}
+
+/** Chunk k of a batch cut into `chunks` runs: the one rule ingest and the re-drive share. */
+export function chunkRange(rows: number, chunks: number, k: number): { offset: number; rows: number } {
+  const offset = Math.floor((k * rows) / chunks);
+  return { offset, rows: Math.floor(((k + 1) * rows) / chunks) - offset };
 }
 
 function toAccepted(batchId: string, status: BatchAccepted["status"], rows: number): BatchAccepted {

@@ -4,10 +4,14 @@
 import type { Adapters } from "../adapters/index.ts";
 import type { BatchRecord } from "../adapters/batch-store.ts";
 import { toBatchResult } from "./batch-result.ts";
+import type { ScoredRows } from "./scored-rows.ts";
 
-export async function publishResult(adapters: Adapters, batch: BatchRecord): Promise<void> {
-  const rows = await adapters.batches.readPredictions(batch.id);
-  await adapters.results.putResult({ tenantId: batch.tenantId, result: toBatchResult(batch, rows) });
+export async function publishResult(adapters: Adapters, batch: BatchRecord, scored: ScoredRows | null): Promise<void> {
+  if (!scored) {
+    console.error(`batch ${batch.id} is complete but its rows are not in storage: nothing to publish`);
+    return;
+  }
+  await adapters.results.putResult({ tenantId: batch.tenantId, result: toBatchResult(batch, scored) });
   if (batch.callbackUrl) {
     await adapters.queues.sendCallback({
       kind: "callback",

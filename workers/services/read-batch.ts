@@ -1,9 +1,12 @@
-// Flow 3: KV first; on a miss (or anything not final) D1, which is fresh. Readers never write KV:
-// only the publisher does. A final result whose callback is still under way takes the
+// Flow 3: KV first; on a miss D1 for the batch and, once it is complete, its rows from R2.
+// Readers never write KV: only the publisher does. A pending batch reports how many rows its
+// Durable Object has counted. A final result whose callback is still under way takes the
 // callback's outcome from D1 (one row). Another tenant's batch is indistinguishable from none.
 import type { BatchResult } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
+import { ApiError } from "../contract/errors.ts";
 import { toBatchResult, toBatchSummary } from "./batch-result.ts";
+import { readScoredRows } from "./scored-rows.ts";
 
 export async function readBatch(adapters: Adapters, tenantId: string, batchId: string): Promise<BatchResult | null> {
   const cached = await adapters.results.getResult(batchId);
@@ -16,8 +19,13 @@ export async function readBatch(adapters: Adapters, tenantId: string, batchId: s
   }
   const batch = await adapters.batches.findBatch(tenantId, batchId);
   if (!batch) return null;
-  if (batch.status !== "complete") return toBatchResult(batch, []);
-  return toBatchResult(batch, await adapters.batches.readPredictions(batch.id));
+  if (batch.status === "pending" && batch.chunks > 1) {
+    return toBatchResult({ ...batch, done: await adapters.ledger.progress(batch.id) }, null);
+  }
+  if (batch.status !== "complete") return toBatchResult(batch, null);
+  const scored = await readScoredRows(adapters, batch);
+  if (!scored) throw new ApiError("NOT_FOUND", `The rows of batch ${batchId} are no longer stored.`);
+  return toBatchResult(batch, scored);
 }
 
 /** After a callback's outcome is settled, its writer refreshes the cached result (if cached). */

@@ -1,29 +1,30 @@
-// Flow 7: live accuracy per model version (predictions joined to the labels people sent),
-// volumes and latency, drift of recent traffic against the champion's training deciles,
-// and the latest training runs, all the tenant's (queries in adapters/metrics-store.ts).
-import { computePsi, DRIFT_THRESHOLD } from "../../model/index.ts";
+// Flow 7: live accuracy per model version (what the model said against the labels people sent),
+// volumes and latency, drift of the last day's traffic against the champion's training deciles,
+// and the latest training runs, all the tenant's. Everything but the runs comes from the hourly
+// rollups (adapters/metrics-store.ts), so a call costs the same at 1 thousand or 1 billion rows.
+import { DRIFT_THRESHOLD, psiFromCounts } from "../../model/index.ts";
 import type { MetricsResponse } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { loadChampion } from "./serving-model.ts";
 import { toTrainingRun } from "./model-views.ts";
 import { RETRAIN_LEASE_MS } from "./retrain-model.ts";
+import { hourOf, latencyPercentile } from "./rollup.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
-const DRIFT_SAMPLE = 1000;
-const LATENCY_SAMPLE = 200;
+/** Drift needs this many rows before a feature is called drifting. */
+const DRIFT_MIN_ROWS = 100;
 
 export async function readMetrics(adapters: Adapters, tenantId: string, now = Date.now()): Promise<MetricsResponse> {
   const { metrics } = adapters;
-  const [live, byDay, volume, latencies, recent, runs, champion] = await Promise.all([
+  const since = hourOf(now - DAY);
+  const [live, byDay, volume, runs, champion] = await Promise.all([
     metrics.accuracyByVersion(tenantId),
     metrics.accuracyByDay(tenantId, now - 30 * DAY),
-    metrics.volumeSince(tenantId, now - DAY),
-    metrics.recentLatencies(tenantId, LATENCY_SAMPLE),
-    metrics.recentFeatures(tenantId, DRIFT_SAMPLE),
+    metrics.volumeSince(tenantId, since),
     adapters.runs.listRuns(tenantId, 20),
     loadChampion(adapters.models, tenantId),
   ]);
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const traffic = champion ? await metrics.trafficSince(tenantId, champion.version, since) : { rows: 0, bins: [] };
   return {
     champion: champion?.version ?? null,
     liveAccuracy: live.map((r) => ({ ...r, accuracy: r.labelled ? r.correct / r.labelled : null })),
@@ -32,35 +33,27 @@ export async function readMetrics(adapters: Adapters, tenantId: string, now = Da
       batches24h: volume.batches,
       rows24h: volume.rows,
       feedback24h: volume.feedback,
-      latencyMsP50: percentile(sorted, 0.5),
-      latencyMsP95: percentile(sorted, 0.95),
+      latencyMsP50: latencyPercentile(volume.latency, 0.5),
+      latencyMsP95: latencyPercentile(volume.latency, 0.95),
     },
-    drift: driftOf(champion?.artifact ?? null, recent),
+    drift: driftOf(champion?.artifact ?? null, traffic),
     runs: runs.map((run) => toTrainingRun(run, RETRAIN_LEASE_MS, now)),
   };
 }
 
 function driftOf(
   artifact: { version: string; featureNames: string[]; training: { featureStats: { deciles: number[] }[] } } | null,
-  recent: number[][],
+  traffic: { rows: number; bins: number[] },
 ): MetricsResponse["drift"] {
   if (!artifact) return { modelVersion: null, rows: 0, features: [] };
-  const d = artifact.featureNames.length;
-  const rows = recent.filter((row) => row.length === d);
   return {
     modelVersion: artifact.version,
-    rows: rows.length,
+    rows: traffic.rows,
     features: artifact.featureNames.map((name, j) => {
-      const psi = computePsi(
-        artifact.training.featureStats[j].deciles,
-        rows.map((row) => row[j]),
-      );
-      return { name, psi, drifting: rows.length >= 100 && psi > DRIFT_THRESHOLD };
+      const bins = artifact.training.featureStats[j].deciles.length - 1;
+      const counts = traffic.bins.slice(j * bins, j * bins + bins);
+      const psi = traffic.rows > 0 && counts.length === bins ? psiFromCounts(counts) : 0;
+      return { name, psi, drifting: traffic.rows >= DRIFT_MIN_ROWS && psi > DRIFT_THRESHOLD };
     }),
   };
-}
-
-function percentile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }

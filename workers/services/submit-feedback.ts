@@ -3,6 +3,8 @@
 import { ApiError } from "../contract/errors.ts";
 import type { FeedbackEvent } from "../contract/messages.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { BatchRecord } from "../adapters/batch-store.ts";
+import { readScoredRows } from "./scored-rows.ts";
 
 export interface FeedbackInput {
   rows?: number[];
@@ -29,7 +31,7 @@ export async function submitFeedback(
   }
   if (new Set<string | number>(keys).size !== keys.length)
     throw new ApiError("INVALID_REQUEST", "A row appears twice in one feedback request.");
-  const rows = await resolveRows(adapters, batchId, input);
+  const rows = await resolveRows(adapters, batch, input);
   await adapters.queues.sendFeedback({
     kind: "feedback",
     tenantId,
@@ -43,15 +45,25 @@ export async function submitFeedback(
 }
 
 /** Row indexes for the request, or UNKNOWN_ROWS naming what the batch has not scored. */
-async function resolveRows(adapters: Adapters, batchId: string, input: FeedbackInput): Promise<number[]> {
+async function resolveRows(adapters: Adapters, batch: BatchRecord, input: FeedbackInput): Promise<number[]> {
   const keys: (string | number)[] = input.rows ?? input.ids ?? [];
-  const found = await adapters.batches.resolveRows(batchId, input.rows ? "row" : "id", keys);
+  const found = new Map<string | number, number>();
+  if (batch.status === "complete") {
+    if (input.rows) {
+      for (const row of input.rows) if (row < batch.rows) found.set(row, row);
+    } else {
+      // Client ids are in the batch's rows in R2.
+      const ids = (await readScoredRows(adapters, batch))?.ids ?? [];
+      const wanted = new Set(keys);
+      ids.forEach((id, row) => wanted.has(id) && found.set(id, row));
+    }
+  }
   const missing = keys.filter((k) => !found.has(k));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(", ") + (missing.length > 5 ? ", …" : "");
     throw new ApiError(
       "UNKNOWN_ROWS",
-      `Batch ${batchId} has no scored row ${shown}; feedback needs rows that were predicted.`,
+      `Batch ${batch.id} has no scored row ${shown}; feedback needs rows that were predicted.`,
     );
   }
   return keys.map((k) => found.get(k) as number);

@@ -1,17 +1,18 @@
-// Nothing stays pending forever. A batch whose chunks were never queued (the isolate died
-// between recording the batch and sending its messages, or the clean-up after a failed send
-// failed too) would otherwise hold its Idempotency-Key for good. The cron sweeps batches pending
-// longer than STUCK_BATCH_SECONDS: one whose every row is stored is completed and published
-// (re-driven); any other is failed with the reason and its key released, so the client's retry
-// with the same key starts over. Rows live only in queue messages until scored, so a batch
-// whose messages were lost cannot be re-scored here (the claim-check design stores them in R2).
+// Nothing stays pending forever, and nothing accepted is lost. A batch's rows are in R2 from the
+// moment it was accepted, so a batch still pending after STUCK_BATCH_SECONDS (its messages were
+// lost — a crash between recording and enqueueing, a local queue that died with its process —
+// or are still failing) has its chunks re-queued from R2, up to MAX_REDRIVES times: scoring is
+// idempotent and the batch's Durable Object counts each chunk once, so a chunk that was only
+// slow is not counted twice. After that, or when its rows are not in R2, it is failed with the
+// reason and its Idempotency-Key released, so the client's retry with the same key starts over.
 import type { Adapters } from "../adapters/index.ts";
-import { publishResult } from "./publish-result.ts";
+import { chunkRange } from "./ingest-batch.ts";
 
 const PER_RUN = 200;
+export const MAX_REDRIVES = 3;
 
 export interface SweepOutcome {
-  completed: number;
+  redriven: number;
   failed: number;
 }
 
@@ -20,18 +21,28 @@ export async function sweepStuckBatches(
   stuckSeconds: number,
   now = Date.now(),
 ): Promise<SweepOutcome> {
-  const outcome: SweepOutcome = { completed: 0, failed: 0 };
+  const outcome: SweepOutcome = { redriven: 0, failed: 0 };
   const stuck = await adapters.batches.listStuck(now - stuckSeconds * 1000, PER_RUN);
   for (const batch of stuck) {
-    if ((await adapters.batches.countScored(batch.id)) >= batch.rows) {
-      const completed = await adapters.batches.markComplete(batch.id);
-      if (completed?.status === "complete") await publishResult(adapters, completed);
-      outcome.completed++;
+    const input = batch.redrives < MAX_REDRIVES ? await adapters.rows.getInput(batch.tenantId, batch.id) : null;
+    if (input) {
+      await adapters.queues.sendScoreJobs(
+        Array.from({ length: batch.chunks }, (_, chunk) => ({
+          kind: "score" as const,
+          tenantId: batch.tenantId,
+          batchId: batch.id,
+          chunk,
+          chunks: batch.chunks,
+          ...chunkRange(batch.rows, batch.chunks, chunk),
+        })),
+      );
+      await adapters.batches.markRedriven(batch.id);
+      outcome.redriven++;
       continue;
     }
     await adapters.batches.markFailed(
       batch.id,
-      `Not scored within ${stuckSeconds} s: its rows were never queued or were lost. Submit it again; its Idempotency-Key is released.`,
+      `Not scored within ${stuckSeconds} s${batch.redrives > 0 ? ` after ${batch.redrives} re-tries` : ""}. Submit it again; its Idempotency-Key is released.`,
       true,
     );
     outcome.failed++;

@@ -30,7 +30,6 @@ export const batchRoutes = new Hono<AppEnv>()
     const source = c.req.header("x-client") === "dashboard" ? "dashboard" : "api";
     const { replayed, accepted } = await ingestBatch(c.get("adapters"), c.get("principal"), {
       body: decoded.value,
-      decodedBytes: decoded.byteLength,
       bodyHash: decoded.sha256 ?? "",
       idempotencyKey,
       source,

@@ -1,0 +1,110 @@
+// What a scored chunk adds to the hourly rollups (schema.ts `rollups`), and how the metrics read
+// them back: counts, predicted positives, the scored values binned on the scoring version's
+// training deciles (drift), and batch latency in fixed buckets. Pure: no bindings.
+import { featureBinCounts, type CompiledModel } from "../../model/index.ts";
+
+export const HOUR_MS = 60 * 60 * 1000;
+export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+
+/** Upper bounds (ms) of the latency buckets; the last bucket holds everything slower. */
+export const LATENCY_BOUNDS_MS = [25, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000];
+
+/** What one scored chunk adds, per model version (a promotion can land between two chunks). */
+export interface VersionCounts {
+  modelVersion: string;
+  rows: number;
+  positives: number;
+  /** Feature-major counts on the version's training deciles (see model/drift.ts). */
+  bins: number[];
+}
+
+export interface ChunkStats {
+  rows: number;
+  versions: VersionCounts[];
+}
+
+/** One rollup increment: a completed batch's counts for one version in the hour it completed. */
+export interface RollupDelta extends VersionCounts {
+  tenantId: string;
+  hour: number;
+  batches: number;
+  latency: number[];
+}
+
+interface ScoringModel {
+  version: string;
+  compiled: CompiledModel;
+  artifact: { training: { featureStats: { deciles: number[] }[] } };
+}
+
+export function chunkStats(model: ScoringModel, columns: Float64Array, rows: number, labels: Uint8Array): ChunkStats {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const deciles = model.artifact.training.featureStats.map((s) => s.deciles);
+  return {
+    rows,
+    versions: [{ modelVersion: model.version, rows, positives, bins: featureBinCounts(deciles, columns, rows) }],
+  };
+}
+
+/** Sums chunk stats version by version (bins element-wise). */
+export function mergeStats(parts: readonly ChunkStats[]): ChunkStats {
+  const byVersion = new Map<string, VersionCounts>();
+  let rows = 0;
+  for (const part of parts) {
+    rows += part.rows;
+    for (const v of part.versions) {
+      const sum = byVersion.get(v.modelVersion);
+      if (!sum) byVersion.set(v.modelVersion, { ...v, bins: [...v.bins] });
+      else {
+        sum.rows += v.rows;
+        sum.positives += v.positives;
+        v.bins.forEach((count, k) => (sum.bins[k] = (sum.bins[k] ?? 0) + count));
+      }
+    }
+  }
+  return { rows, versions: [...byVersion.values()] };
+}
+
+/** The increments a batch makes when it completes: one per version, its latency counted once. */
+export function batchDeltas(
+  tenantId: string,
+  stats: ChunkStats,
+  createdAt: number,
+  completedAt: number,
+): RollupDelta[] {
+  const latency = latencyBuckets(completedAt - createdAt);
+  return stats.versions.map((v, i) => ({
+    ...v,
+    tenantId,
+    hour: hourOf(completedAt),
+    batches: i === 0 ? 1 : 0,
+    latency: i === 0 ? latency : latency.map(() => 0),
+  }));
+}
+
+export function latencyBuckets(ms: number): number[] {
+  const counts = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
+  const bucket = LATENCY_BOUNDS_MS.findIndex((bound) => ms <= bound);
+  counts[bucket === -1 ? LATENCY_BOUNDS_MS.length : bucket]++;
+  return counts;
+}
+
+/** The bucket bound at quantile q of a latency histogram (the last bucket reports its lower bound). */
+export function latencyPercentile(counts: readonly number[], q: number): number | null {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const rank = Math.min(total - 1, Math.floor(q * total));
+  let seen = 0;
+  for (let k = 0; k < counts.length; k++) {
+    seen += counts[k];
+    if (seen > rank) return LATENCY_BOUNDS_MS[Math.min(k, LATENCY_BOUNDS_MS.length - 1)];
+  }
+  return null;
+}
+
+/** Element-wise sum of count arrays of possibly different lengths (e.g. rollups of two versions). */
+export function addCounts(into: number[], counts: readonly number[]): number[] {
+  counts.forEach((c, k) => (into[k] = (into[k] ?? 0) + c));
+  return into;
+}
