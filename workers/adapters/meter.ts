@@ -67,8 +67,9 @@ export type MeterSnapshot = Counts & { isolate: string; since: string };
 const QUEUE_CHUNK_BYTES = 64_000;
 const QUEUE_METADATA_BYTES = 100;
 
-const isolate = crypto.randomUUID().slice(0, 8);
-let since = new Date();
+// Made on first use: workerd forbids random values (and gives no real time) at global scope.
+let isolate: string | null = null;
+let since: Date | null = null;
 let counts = emptyCounts();
 
 function emptyCounts(): Counts {
@@ -105,6 +106,8 @@ export function isMeterOn(env: Env): boolean {
 }
 
 export function readMeter(): MeterSnapshot {
+  isolate ??= crypto.randomUUID().slice(0, 8);
+  since ??= new Date();
   return { isolate, since: since.toISOString(), ...structuredClone(counts) };
 }
 
@@ -114,6 +117,7 @@ export function resetMeter(): void {
 }
 
 export function recordInvocation(kind: InvocationKind): void {
+  since ??= new Date();
   counts.invocations[kind] += 1;
 }
 
@@ -487,7 +491,8 @@ function meterStub<T extends object>(binding: string, stub: T): T {
         counts.durableObjects.requests += 1;
         (counts.durableObjects.byBinding[binding] ??= { requests: 0, wallMs: 0 }).requests += 1;
         const started = Date.now();
-        const result = (value as Method).apply(target, args);
+        // Called as a method, never through .apply: an RPC stub method answers "apply" as an RPC name.
+        const result = (target as unknown as Record<string, Method>)[prop](...args);
         const done = () => recordObjectRequest(binding, started);
         Promise.resolve(result).then(done, done);
         return result;
