@@ -27,7 +27,7 @@ describe("what a batch costs D1", () => {
   it("writes at most 20 D1 rows for a 10,000-row batch, from POST to published result", async () => {
     const { key } = await createTenantKey();
     const recording = recordingEnv();
-    const metered = meterEnv(recording.env);
+    const metered = meterEnv(recording.env) as typeof env;
     const body = gzipJson({ features: makeRows(10_000, 4, 11) });
     // Warm the model and key caches, so the figure is a batch's, not a cold isolate's.
     const post = () =>

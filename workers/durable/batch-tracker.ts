@@ -6,6 +6,7 @@
 // complete in D1 (or failed), and a later redelivery finds the batch finished there.
 import { DurableObject } from "cloudflare:workers";
 import { mergeStats, type ChunkStats } from "../services/rollup.ts";
+import { recordDurableStorage } from "../adapters/meter.ts";
 
 export interface LedgerState {
   /** Rows of the batch scored so far. */
@@ -27,16 +28,20 @@ export class BatchTracker extends DurableObject<Env> {
 
   async record(chunk: number, chunks: number, stats: ChunkStats): Promise<LedgerState> {
     const sql = this.ctx.storage.sql;
-    const written = sql.exec(
+    const insert = sql.exec(
       "INSERT INTO chunks (chunk, rows, stats) VALUES (?, ?, ?) ON CONFLICT (chunk) DO NOTHING",
       chunk,
       stats.rows,
       JSON.stringify(stats),
-    ).rowsWritten;
+    );
+    const written = insert.rowsWritten;
     if (written > 0 && (await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + KEEP_MS);
     }
-    const recorded = sql.exec<{ rows: number; stats: string }>("SELECT rows, stats FROM chunks").toArray();
+    const select = sql.exec<{ rows: number; stats: string }>("SELECT rows, stats FROM chunks");
+    const recorded = select.toArray();
+    // Storage rows are billed like D1's; the meter (bench:scale) prices them.
+    recordDurableStorage(insert.rowsRead + select.rowsRead, written + select.rowsWritten);
     const done = recorded.reduce((sum, r) => sum + r.rows, 0);
     const complete = recorded.length >= chunks;
     return {
