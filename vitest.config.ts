@@ -41,6 +41,17 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The whole system through `npm start`'s script: crash and restart.
+          test: {
+            name: "system",
+            include: ["test/system/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 240_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+        {
           test: {
             name: "browser",
             include: ["test/web/**/*.test.ts"],

@@ -17,6 +17,8 @@ const ENV = {
 
 export interface LocalWorker {
   url: string;
+  /** The state folder (D1, KV, R2, queues and Durable Objects of this worker). */
+  state: string;
   /** The seeded admin key (all four scopes). */
   adminKey: string;
   /** Extra keys, by the names given to startLocalWorker. */
@@ -24,6 +26,17 @@ export interface LocalWorker {
   /** Scratch folder for the test (state lives in <dir>/state). */
   dir: string;
   stop: () => Promise<void>;
+  /** SIGKILL to the whole process group, as a crash or an OOM killer would: nothing shuts down cleanly. */
+  kill: () => Promise<void>;
+  /** Starts the same server again on the same state and port; resolves when it is healthy. */
+  restart: () => Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Start through `npm start`'s script (wrangler dev plus the dev cron ticker) instead of wrangler dev. */
+  npmStart?: boolean;
+  /** `--var NAME:value` overrides. */
+  vars?: Record<string, string>;
 }
 
 function freePort(): Promise<number> {
@@ -85,7 +98,10 @@ export interface KeySpec {
 }
 
 /** `keys` names extra keys to create (before the server starts, so nothing writes to D1 twice). */
-export async function startLocalWorker(keySpecs: Record<string, KeySpec> = {}): Promise<LocalWorker> {
+export async function startLocalWorker(
+  keySpecs: Record<string, KeySpec> = {},
+  options: WorkerOptions = {},
+): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), "edge-svm-web-"));
   const state = join(dir, "state");
   const stateEnv = { ...ENV, EDGE_SVM_STATE_DIR: state };
@@ -104,42 +120,56 @@ export async function startLocalWorker(keySpecs: Record<string, KeySpec> = {}): 
   }
 
   const [port, inspectorPort] = [await freePort(), await freePort()];
+  const args = [
+    options.npmStart ? "scripts/start.ts" : WRANGLER,
+    ...(options.npmStart ? [] : ["dev"]),
+    "--persist-to",
+    state,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--show-interactive-dev-session=false",
+    ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+  ];
   const log: string[] = [];
-  const server = spawnNode(
-    [
-      WRANGLER,
-      "dev",
-      "--persist-to",
-      state,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspectorPort),
-      "--show-interactive-dev-session=false",
-    ],
-    ENV,
-    log,
-  );
   const url = `http://127.0.0.1:${port}`;
+  let server = spawnNode(args, ENV, log);
+
+  const healthy = async () => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await fetch(`${url}/v1/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ok) return;
+      if (server.exitCode !== null || Date.now() > deadline) {
+        await stop();
+        throw new Error(`wrangler dev did not become healthy:\n${log.join("")}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
   const stop = async () => {
     await stopGroup(server);
     rmSync(dir, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const healthy = await fetch(`${url}/v1/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) break;
-    if (server.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`wrangler dev did not become healthy:\n${log.join("")}`);
+  const kill = async () => {
+    const done = exited(server);
+    try {
+      process.kill(-(server.pid as number), "SIGKILL");
+    } catch {
+      // Already gone.
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return { url, adminKey, keys, dir, stop };
+    await done;
+  };
+  const restart = async () => {
+    server = spawnNode(args, ENV, log);
+    await healthy();
+  };
+  await healthy();
+  return { url, state, adminKey, keys, dir, stop, kill, restart };
 }
