@@ -9,13 +9,27 @@ export interface CachedResult {
   result: BatchResult;
 }
 
+/** A cached result as stored: its JSON text, served as it is (no parse, no re-serialisation). */
+export interface CachedText {
+  tenantId: string;
+  /** The result still waits for its callback's outcome, which D1 knows first. */
+  callbackPending: boolean;
+  text: string;
+}
+
 export interface ResultCache {
   getResult(batchId: string): Promise<CachedResult | null>;
+  getResultText(batchId: string): Promise<CachedText | null>;
   putResult(entry: CachedResult): Promise<void>;
   deleteResult(batchId: string): Promise<void>;
 }
 
 const key = (batchId: string) => `result:${batchId}`;
+
+interface ResultMetadata {
+  tenantId: string;
+  callbackPending: boolean;
+}
 /** KV's shortest expiration. */
 const MIN_TTL_SECONDS = 60;
 
@@ -23,13 +37,23 @@ export function createResultCache(kv: KVNamespace, ttlSeconds: number): ResultCa
   const expirationTtl = Math.max(MIN_TTL_SECONDS, Math.floor(ttlSeconds) || MIN_TTL_SECONDS);
   return {
     async getResult(batchId) {
-      const value = await kv.get<CachedResult>(key(batchId), "json");
-      if (!value || typeof value.tenantId !== "string") return null;
-      const parsed = BatchResult.safeParse(value.result);
-      return parsed.success ? { tenantId: value.tenantId, result: parsed.data } : null;
+      const cached = await this.getResultText(batchId);
+      if (!cached) return null;
+      const parsed = BatchResult.safeParse(JSON.parse(cached.text));
+      return parsed.success ? { tenantId: cached.tenantId, result: parsed.data } : null;
+    },
+    async getResultText(batchId) {
+      // The owner rides in the metadata, so a read checks the tenant without parsing the rows.
+      const { value, metadata } = await kv.getWithMetadata<Partial<ResultMetadata>>(key(batchId), "text");
+      if (value === null || typeof metadata?.tenantId !== "string") return null;
+      return { tenantId: metadata.tenantId, callbackPending: metadata.callbackPending === true, text: value };
     },
     async putResult(entry) {
-      await kv.put(key(entry.result.batchId), JSON.stringify(entry), { expirationTtl });
+      const metadata: ResultMetadata = {
+        tenantId: entry.tenantId,
+        callbackPending: entry.result.callback?.status === "pending",
+      };
+      await kv.put(key(entry.result.batchId), JSON.stringify(entry.result), { expirationTtl, metadata });
     },
     async deleteResult(batchId) {
       await kv.delete(key(batchId));

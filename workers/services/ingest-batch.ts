@@ -4,7 +4,7 @@
 // writing or enqueueing fails the batch is failed, its idempotency key released, and the client
 // gets a 503 it can retry with the same key. A batch whose messages are lost after the 202 is
 // re-queued from R2 by the cron (sweep-stuck-batches.ts).
-import { BatchRequest, type BatchAccepted } from "../contract/api.ts";
+import type { BatchAccepted } from "../contract/api.ts";
 import { ApiError } from "../contract/errors.ts";
 import { LIMITS } from "../contract/limits.ts";
 import { columnsFromRows } from "../codecs/row-frame.ts";
@@ -13,7 +13,7 @@ import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { Principal } from "../adapters/key-store.ts";
 import { loadChampion, noModel } from "./serving-model.ts";
-import { parseRequest } from "./parse-request.ts";
+import { parseBatchRequest } from "./parse-batch.ts";
 import { checkFeatureRows } from "./check-feature-rows.ts";
 
 export interface IngestInput {
@@ -35,7 +35,7 @@ export async function ingestBatch(
       `A batch holds at most ${LIMITS.maxBatchRows} rows; this one has ${features.length}.`,
     );
   }
-  const request = parseRequest(BatchRequest, input.body, "INVALID_BATCH");
+  const request = parseBatchRequest(input.body);
   if (request.callbackUrl !== undefined) {
     const verdict = checkCallbackUrl(request.callbackUrl, LIMITS.maxCallbackUrlLength);
     if (!verdict.ok) throw new ApiError("INVALID_CALLBACK_URL", `callbackUrl is refused: ${verdict.rule}.`);

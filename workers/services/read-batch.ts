@@ -2,20 +2,28 @@
 // Readers never write KV: only the publisher does. A pending batch reports how many rows its
 // Durable Object has counted. A final result whose callback is still under way takes the
 // callback's outcome from D1 (one row). Another tenant's batch is indistinguishable from none.
-import type { BatchResult } from "../contract/api.ts";
+import { BatchResult } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { CachedText } from "../adapters/result-cache.ts";
 import { ApiError } from "../contract/errors.ts";
 import { toBatchResult, toBatchSummary } from "./batch-result.ts";
 import { readScoredRows } from "./scored-rows.ts";
 
-export async function readBatch(adapters: Adapters, tenantId: string, batchId: string): Promise<BatchResult | null> {
-  const cached = await adapters.results.getResult(batchId);
-  if (cached) {
-    if (cached.tenantId !== tenantId) return null;
-    if (cached.result.callback?.status !== "pending") return cached.result;
+export async function readBatch(
+  adapters: Adapters,
+  tenantId: string,
+  batchId: string,
+  /** The KV entry when the caller has already read it (see servableText). */
+  entry?: CachedText | null,
+): Promise<BatchResult | null> {
+  const cachedText = entry === undefined ? await adapters.results.getResultText(batchId) : entry;
+  const parsed = cachedText && BatchResult.safeParse(JSON.parse(cachedText.text));
+  if (cachedText && parsed?.success) {
+    if (cachedText.tenantId !== tenantId) return null;
+    if (!cachedText.callbackPending) return parsed.data;
     const batch = await adapters.batches.findBatch(tenantId, batchId);
     const callback = batch ? toBatchSummary(batch).callback : undefined;
-    return { ...cached.result, ...(callback ? { callback } : {}) };
+    return { ...parsed.data, ...(callback ? { callback } : {}) };
   }
   const batch = await adapters.batches.findBatch(tenantId, batchId);
   if (!batch) return null;
@@ -26,6 +34,15 @@ export async function readBatch(adapters: Adapters, tenantId: string, batchId: s
   const scored = await readScoredRows(adapters, batch);
   if (!scored) throw new ApiError("NOT_FOUND", `The rows of batch ${batchId} are no longer stored.`);
   return toBatchResult(batch, scored);
+}
+
+/**
+ * A cached result that can be served as stored: the tenant's, final, its callback (if any)
+ * settled. A 10,000-row result is ~0.7 MB of JSON; serving its text skips a parse, a validation
+ * and a re-serialisation (≈12 ms of CPU).
+ */
+export function servableText(entry: CachedText | null, tenantId: string): string | null {
+  return entry && entry.tenantId === tenantId && !entry.callbackPending ? entry.text : null;
 }
 
 /** After a callback's outcome is settled, its writer refreshes the cached result (if cached). */

@@ -54,6 +54,19 @@ describeContract<Fixture>(
       expect(await cache.getResult(id)).toEqual({ tenantId, result: finished(id) });
     });
 
+    it("serves the stored text with its owner, and says when its callback is still pending", async () => {
+      const { cache } = (await make())(WEEK);
+      const [settled, waiting, tenantId] = [batchId(), batchId(), freshId("t")];
+      await cache.putResult({ tenantId, result: finished(settled) });
+      const pending = { ...finished(waiting), callback: { status: "pending" as const, attempts: 0, lastError: null } };
+      await cache.putResult({ tenantId, result: pending });
+      const text = await cache.getResultText(settled);
+      expect(text).toMatchObject({ tenantId, callbackPending: false });
+      expect(JSON.parse(text?.text ?? "null")).toEqual(finished(settled));
+      expect(await cache.getResultText(waiting)).toMatchObject({ tenantId, callbackPending: true });
+      expect(await cache.getResultText(batchId())).toBeNull();
+    });
+
     it("answers null for a batch never written", async () => {
       const { cache } = (await make())(WEEK);
       expect(await cache.getResult(batchId())).toBeNull();

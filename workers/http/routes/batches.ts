@@ -7,7 +7,7 @@ import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { decodeCursor, encodeCursor } from "../../codecs/cursor.ts";
 import { ingestBatch } from "../../services/ingest-batch.ts";
-import { readBatch } from "../../services/read-batch.ts";
+import { readBatch, servableText } from "../../services/read-batch.ts";
 import { deleteBatch } from "../../services/delete-batch.ts";
 import { explainPredictions } from "../../services/explain-predictions.ts";
 import { toBatchSummary } from "../../services/batch-result.ts";
@@ -73,10 +73,12 @@ export const batchRoutes = new Hono<AppEnv>()
     const { explain } = parseRequest(ExplainQuery, c.req.query());
     const adapters = c.get("adapters");
     const id = batchIdParam(c);
-    const result = await readBatch(adapters, c.get("principal").tenantId, id);
+    const tenantId = c.get("principal").tenantId;
+    const explained = explain === "1" || explain === "true";
+    const entry = await adapters.results.getResultText(id);
+    const text = explained ? null : servableText(entry, tenantId);
+    if (text !== null) return c.body(text, 200, { "content-type": "application/json" });
+    const result = await readBatch(adapters, tenantId, id, entry);
     if (!result) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
-    if (explain === "1" || explain === "true") {
-      return c.json(await explainPredictions(adapters, c.get("principal").tenantId, result));
-    }
-    return c.json(result);
+    return c.json(explained ? await explainPredictions(adapters, tenantId, result) : result);
   });
