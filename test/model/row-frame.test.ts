@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   RowFrameError,
   columnsFromRows,
+  concatRowFrames,
   decodeRowFrame,
   encodeRowFrame,
   rowOf,
@@ -261,6 +262,30 @@ describe("sliceRowFrame", () => {
     [0.5, 1],
   ])("refuses rows [%d, %d) of a three-row frame", (start, end) => {
     expect(() => sliceRowFrame(scoredFrame(), start, end)).toThrow(RangeError);
+  });
+});
+
+describe("concatRowFrames", () => {
+  it("joins slices back into the frame they were cut from", () => {
+    const frame = scoredFrame();
+    const parts = [sliceRowFrame(frame, 0, 1), sliceRowFrame(frame, 1, 1), sliceRowFrame(frame, 1, 3)];
+    expect(concatRowFrames(parts, 40)).toEqual(frame);
+  });
+
+  it("keeps ids when any frame has them, blank for the rows of frames without", () => {
+    const frame = scoredFrame();
+    const joined = concatRowFrames([{ ...sliceRowFrame(frame, 0, 1), ids: null }, sliceRowFrame(frame, 1, 3)]);
+    expect(joined.ids).toEqual(["", "", "zé中🙂"]);
+    expect(joined.offset).toBe(0);
+  });
+
+  it("refuses frames of another width or model version, and no frames at all", () => {
+    const frame = scoredFrame();
+    expect(() => concatRowFrames([frame, { ...frame, modelVersion: "v8" }])).toThrow(RangeError);
+    expect(() => concatRowFrames([frame, { ...frame, featureCount: 3, features: new Float64Array(9) }])).toThrow(
+      RangeError,
+    );
+    expect(() => concatRowFrames([])).toThrow(RangeError);
   });
 });
 

@@ -23,7 +23,7 @@ import {
 import type { Column, ColumnName } from "./row-frame-layout.ts";
 
 export { RowFrameError } from "./row-frame-layout.ts";
-export { columnsFromRows, rowOf, sliceRowFrame } from "./row-frame-rows.ts";
+export { columnsFromRows, concatRowFrames, rowOf, sliceRowFrame } from "./row-frame-rows.ts";
 
 export interface RowFrame {
   /** n rows in this frame. */
