@@ -7,6 +7,7 @@ import { handleScheduled } from "./jobs/handle-scheduled.ts";
 import { meterInvocation } from "./adapters/meter.ts";
 
 export { BatchTracker } from "./durable/batch-tracker.ts";
+export { PredictionLog } from "./durable/prediction-log.ts";
 
 const app = createApp();
 

@@ -1,5 +1,5 @@
 // Shared helpers for tests that run inside workerd against the real bindings.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { gzipSync, strToU8 } from "fflate";
 import worker from "../../workers/index.ts";
@@ -15,6 +15,7 @@ import { chunkRange } from "../../workers/services/ingest-batch.ts";
 import { readScoredRows } from "../../workers/services/scored-rows.ts";
 import { toPredictions } from "../../workers/services/batch-result.ts";
 import type { ScoreJob } from "../../workers/contract/messages.ts";
+import { logName } from "../../workers/adapters/prediction-log.ts";
 
 export const adapters = () => createAdapters(env);
 
@@ -185,6 +186,20 @@ export async function callRecorded(
   );
   return { response, sent };
 }
+
+/** Calls the API and waits for what it left to waitUntil (a predict call's logging). */
+export async function callSettled(path: string, init: RequestInit & { key?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set("authorization", `Bearer ${init.key}`);
+  const ctx = createExecutionContext();
+  const response = await createApp().fetch(new Request(`http://edge-svm.test${path}`, { ...init, headers }), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** The tenant's PredictionLog object (durable/prediction-log.ts) of a shard. */
+export const predictionLogOf = (tenantId: string, shard = 0) =>
+  env.PREDICTION_LOG.get(env.PREDICTION_LOG.idFromName(logName(tenantId, shard)));
 
 /** Stores an artifact text under a version as-is (no checks), as a candidate: for tests of what loading refuses. */
 export function saveRawModel(

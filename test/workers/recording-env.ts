@@ -27,8 +27,6 @@ export function recordingEnv(overrides: Partial<typeof env> = {}): { env: typeof
       CALLBACK_DLQ: producer("callback-deliveries-dlq"),
       RETRAIN_QUEUE: producer("retrain-jobs"),
       RETRAIN_DLQ: producer("retrain-jobs-dlq"),
-      PREDICTION_LOG_QUEUE: producer("prediction-logs"),
-      PREDICTION_LOG_DLQ: producer("prediction-logs-dlq"),
       ...overrides,
     },
   };

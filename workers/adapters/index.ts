@@ -15,12 +15,14 @@ import { createResultCache, type ResultCache } from "./result-cache.ts";
 import { createRunStore, type RunStore } from "./run-store.ts";
 import { createRowStore, type RowStore } from "./row-store.ts";
 import { createChunkLedger, type ChunkLedger } from "./chunk-ledger.ts";
+import { createPredictionLogStore, type PredictionLogStore } from "./prediction-log.ts";
 
 export interface Adapters {
   keys: KeyStore;
   batches: BatchStore;
   rows: RowStore;
   ledger: ChunkLedger;
+  predictionLog: PredictionLogStore;
   results: ResultCache;
   models: ModelRegistry;
   queues: JobQueues;
@@ -40,6 +42,7 @@ export function createAdapters(env: Env): Adapters {
     batches: createBatchStore(db, env.DB),
     rows: createRowStore(env.BUCKET),
     ledger: createChunkLedger(env.BATCH_TRACKER),
+    predictionLog: createPredictionLogStore(env.PREDICTION_LOG),
     results: createResultCache(env.KV, Number(env.RESULT_TTL_SECONDS)),
     models: createModelRegistry(db, env.KV, env.BUCKET),
     queues: createJobQueues(env),

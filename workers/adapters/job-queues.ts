@@ -1,20 +1,17 @@
-// Producers for the three queues. sendBatch takes at most 100 messages and 256 KB, so
-// messages are grouped under both limits before sending.
+// Producers for the queues. sendBatch takes at most 100 messages and 256 KB; the messages sent in
+// groups (claim checks, retrain jobs) are a few hundred bytes, so groups of 100 respect both.
 import type {
   CallbackJob,
   FeedbackEvent,
   PredictionFeedbackEvent,
-  RecordJob,
   RetrainJob,
   ScoreJob,
 } from "../contract/messages.ts";
 import { LIMITS } from "../contract/limits.ts";
 
 export interface JobQueues {
-  /** Sends jobs whose serialised sizes are known (`bytes`), in parallel groups. */
   /** Claim checks (~150 bytes each): up to 100 go in one sendBatch. */
   sendScoreJobs(jobs: readonly ScoreJob[]): Promise<void>;
-  sendPredictionLogs(jobs: readonly { job: RecordJob; bytes: number }[]): Promise<void>;
   sendFeedback(event: FeedbackEvent | PredictionFeedbackEvent): Promise<void>;
   sendCallback(job: CallbackJob): Promise<void>;
   sendRetrainJobs(jobs: readonly RetrainJob[]): Promise<void>;
@@ -25,7 +22,6 @@ export interface QueueBindings {
   FEEDBACK_QUEUE: Queue;
   CALLBACK_QUEUE: Queue;
   RETRAIN_QUEUE: Queue;
-  PREDICTION_LOG_QUEUE: Queue;
 }
 
 export function createJobQueues(env: QueueBindings): JobQueues {
@@ -38,13 +34,6 @@ export function createJobQueues(env: QueueBindings): JobQueues {
       await Promise.all(
         groups.map((group) =>
           env.SCORE_QUEUE.sendBatch(group.map((job) => ({ body: job, contentType: "json" as const }))),
-        ),
-      );
-    },
-    async sendPredictionLogs(jobs) {
-      await Promise.all(
-        groupForSendBatch(jobs).map((group) =>
-          env.PREDICTION_LOG_QUEUE.sendBatch(group.map(({ job }) => ({ body: job, contentType: "json" as const }))),
         ),
       );
     },
@@ -61,25 +50,4 @@ export function createJobQueues(env: QueueBindings): JobQueues {
       }
     },
   };
-}
-
-export function groupForSendBatch<T extends { bytes: number }>(messages: readonly T[]): T[][] {
-  const groups: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const message of messages) {
-    const size = message.bytes;
-    if (
-      current.length > 0 &&
-      (current.length >= LIMITS.maxSendBatchMessages || bytes + size > LIMITS.maxSendBatchBytes)
-    ) {
-      groups.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += size;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }

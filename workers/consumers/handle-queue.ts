@@ -5,20 +5,16 @@
 //   input, a constraint) is permanent: both go straight to the dead-letter queue, no retry storm;
 // - after max_retries the platform dead-letters it, and the dead-letter consumer fails the batch.
 import type { z } from "zod";
-import { CallbackJob, FeedbackQueueMessage, RecordJob, RetrainJob, ScoreJob } from "../contract/messages.ts";
+import { CallbackJob, FeedbackQueueMessage, RetrainJob, ScoreJob } from "../contract/messages.ts";
 import { createAdapters, type Adapters } from "../adapters/index.ts";
 import { scoreChunk } from "../services/score-chunk.ts";
-import { recordPredictions } from "../services/record-predictions.ts";
 import { failDeadLetter } from "../services/fail-dead-letter.ts";
 import { deliverCallback } from "../services/deliver-callback.ts";
 import { recordFeedback } from "../services/record-feedback.ts";
 import { isPermanent } from "../services/permanent-error.ts";
 import { runRetrainJob } from "../services/fan-out-retraining.ts";
 
-type DeadLetterQueue = keyof Pick<
-  Env,
-  "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ" | "RETRAIN_DLQ" | "PREDICTION_LOG_DLQ"
->;
+type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ" | "RETRAIN_DLQ">;
 
 /** A consumer: parse a message body, or hand it to the dead-letter queue; then do the work. */
 interface Route {
@@ -44,7 +40,6 @@ function route<S extends z.ZodType>(
 
 const ROUTES: Record<string, Route> = {
   "score-jobs": route(ScoreJob, scoreChunk, "SCORE_DLQ"),
-  "prediction-logs": route(RecordJob, recordPredictions, "PREDICTION_LOG_DLQ"),
   "feedback-events": route(FeedbackQueueMessage, recordFeedback, "FEEDBACK_DLQ"),
   "callback-deliveries": route(CallbackJob, deliverCallback, "CALLBACK_DLQ"),
   "retrain-jobs": route(RetrainJob, runRetrainJob, "RETRAIN_DLQ"),

@@ -17,23 +17,6 @@ export const ScoreJob = z.object({
 });
 export type ScoreJob = z.infer<typeof ScoreJob>;
 
-/** Rows /v1/predict scored, recorded after the answer (claim: the batch id in their predictionIds). */
-export const RecordJob = z.object({
-  kind: z.literal("record"),
-  tenantId: z.string(),
-  batchId: z.string(),
-  chunk: z.number().int().min(0),
-  chunks: z.number().int().min(1),
-  rows: z.number().int().min(1),
-  offset: z.number().int().min(0),
-  features: z.array(z.array(z.number())).min(1),
-  ids: z.array(z.string()).optional(),
-  margins: z.array(z.number()).min(1),
-  labels: z.array(z.union([z.literal(0), z.literal(1)])).min(1),
-  modelVersion: z.string(),
-});
-export type RecordJob = z.infer<typeof RecordJob>;
-
 export const CallbackJob = z.object({
   kind: z.literal("callback"),
   tenantId: z.string(),
@@ -78,7 +61,6 @@ export type RetrainJob = z.infer<typeof RetrainJob>;
 
 export const QueueMessage = z.discriminatedUnion("kind", [
   ScoreJob,
-  RecordJob,
   CallbackJob,
   FeedbackEvent,
   PredictionFeedbackEvent,
