@@ -19,15 +19,17 @@ export interface LedgerState {
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
 export class BatchTracker extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.storage.sql.exec(
+  /** The table, made on use: the alarm's deleteAll() drops it while the object may live on. */
+  private table(): SqlStorage {
+    const sql = this.ctx.storage.sql;
+    sql.exec(
       "CREATE TABLE IF NOT EXISTS chunks (chunk INTEGER PRIMARY KEY, rows INTEGER NOT NULL, stats TEXT NOT NULL)",
     );
+    return sql;
   }
 
   async record(chunk: number, chunks: number, stats: ChunkStats): Promise<LedgerState> {
-    const sql = this.ctx.storage.sql;
+    const sql = this.table();
     const insert = sql.exec(
       "INSERT INTO chunks (chunk, rows, stats) VALUES (?, ?, ?) ON CONFLICT (chunk) DO NOTHING",
       chunk,
@@ -52,7 +54,7 @@ export class BatchTracker extends DurableObject<Env> {
   }
 
   async progress(): Promise<number> {
-    const row = this.ctx.storage.sql.exec<{ done: number }>("SELECT coalesce(sum(rows), 0) AS done FROM chunks").one();
+    const row = this.table().exec<{ done: number }>("SELECT coalesce(sum(rows), 0) AS done FROM chunks").one();
     return row.done;
   }
 

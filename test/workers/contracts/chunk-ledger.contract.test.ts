@@ -112,6 +112,13 @@ describeContract<Fixture>(
       await ledger.record(batchId, 1, 2, stats(4, 0, [4]));
       expect(await dayPasses(batchId)).toBe(true);
       expect(await dayPasses(batchId)).toBe(false);
+      // A chunk redelivered after that (the object may still be running) starts a fresh ledger.
+      expect(await ledger.progress(batchId)).toBe(0);
+      expect(await ledger.record(batchId, 0, 1, stats(2, 1, [2]))).toEqual({
+        done: 2,
+        complete: true,
+        stats: stats(2, 1, [2]),
+      });
     });
   },
 );
