@@ -84,12 +84,15 @@ export const MetricsResponse = z
       batches24h: z.number().int(),
       rows24h: z.number().int(),
       feedback24h: z.number().int(),
-      latencyMsP50: z.number().nullable(),
+      latencyMsP50: z
+        .number()
+        .nullable()
+        .meta({ description: "Upper bound of the latency bucket (25, 50, 100 … ms) holding the median batch." }),
       latencyMsP95: z.number().nullable(),
     }),
     drift: z.object({
       modelVersion: z.string().nullable(),
-      rows: z.number().int(),
+      rows: z.number().int().meta({ description: "Rows the active model scored in the last 24 hours." }),
       features: z.array(z.object({ name: z.string(), psi: z.number(), drifting: z.boolean() })),
     }),
     runs: z.array(TrainingRun),
