@@ -26,6 +26,7 @@ import {
   trainSvm,
 } from "../model/index.ts";
 import { publishModel } from "./publish-model.ts";
+import type { MeterSnapshot } from "../workers/adapters/meter.ts";
 
 const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
 const CLIENTS = 8;
@@ -68,32 +69,8 @@ const PRICE = {
   doGbMonth: { usd: 0.2, source: DO }, // $0.20 / GB-month
 } as const;
 
-/** The snapshot of GET /v1/_meter (workers/adapters/meter.ts), as far as the bench reads it. */
-interface Meter {
-  isolate: string;
-  invocations: { fetch: number; queue: number; scheduled: number };
-  d1: {
-    statements: number;
-    rowsRead: number;
-    rowsWritten: number;
-    withoutMeta: number;
-    sizeFirstBytes: number | null;
-    sizeLastBytes: number | null;
-  };
-  kv: {
-    reads: number;
-    writes: number;
-    deletes: number;
-    lists: number;
-    bytesPut: number;
-    unsizedPuts: number;
-    bytesPutWithoutTtl: number;
-    ttlByteSeconds: number;
-  };
-  r2: { classA: number; classB: number; deletes: number; bytesPut: number; bytesDeleted: number };
-  queues: { messages: number; bytes: number; operations: number; deliveries: number; redeliveries: number };
-  durableObjects: { requests: number; wallMs: number; storageRowsRead: number; storageRowsWritten: number };
-}
+/** The snapshot of GET /v1/_meter: the Worker's own type (a type-only import, no Worker code runs here). */
+type Meter = MeterSnapshot;
 
 // --- the server and its processes -------------------------------------------------------
 

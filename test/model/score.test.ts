@@ -90,15 +90,7 @@ describe("scoreRows", () => {
   });
 
   it("scores seven-feature rows with a seven-feature model", () => {
-    const wide = generateClassification({
-      rows: 50,
-      features: 7,
-      informative: 3,
-      redundant: 1,
-      flip: 0,
-      classSep: 1,
-      seed: 5,
-    });
+    const wide = sevenFeatureRows();
     const wideModel = compileModel(trainSvm(wide).model);
     expect(scoreRows(wideModel, rowsOf(wide.x, 7)).margins).toEqual(scoreMatrix(wideModel, wide.x).margins);
   });
@@ -115,15 +107,7 @@ describe("scoreColumns", () => {
   });
 
   it("matches scoreMatrix with seven features too", () => {
-    const wide = generateClassification({
-      rows: 50,
-      features: 7,
-      informative: 3,
-      redundant: 1,
-      flip: 0,
-      classSep: 1,
-      seed: 5,
-    });
+    const wide = sevenFeatureRows();
     const wideModel = compileModel(trainSvm(wide).model);
     expect(scoreColumns(wideModel, columnsOf(wide.x, 7), 50)).toEqual(scoreMatrix(wideModel, wide.x));
   });
@@ -175,3 +159,8 @@ describe("labelMargin", () => {
     expect([labelMargin(-0.1), labelMargin(0), labelMargin(1e-12)]).toEqual([0, 0, 1]);
   });
 });
+
+/** 50 rows of 7 features, 3 of them informative. */
+function sevenFeatureRows() {
+  return generateClassification({ rows: 50, features: 7, informative: 3, redundant: 1, flip: 0, classSep: 1, seed: 5 });
+}

@@ -11,10 +11,9 @@ import { decodeArtifact, sealArtifact, type Artifact } from "../../model/index.t
 import { DEMO_TENANT, seedDemo } from "../../workers/services/seed-demo.ts";
 import { registerModel } from "../../workers/services/register-model.ts";
 import { columnsFromRows } from "../../workers/codecs/row-frame.ts";
-import { chunkRange } from "../../workers/services/ingest-batch.ts";
+import { scoreJobsOf } from "../../workers/services/ingest-batch.ts";
 import { readScoredRows } from "../../workers/services/scored-rows.ts";
 import { toPredictions } from "../../workers/services/batch-result.ts";
-import type { ScoreJob } from "../../workers/contract/messages.ts";
 import { logName } from "../../workers/adapters/prediction-log.ts";
 
 export const adapters = () => createAdapters(env);
@@ -140,17 +139,8 @@ export async function newBatch(
   return batch;
 }
 
-/** The score jobs of a batch made by newBatch, chunk by chunk. */
-export function scoreJobs(batch: { id: string; tenantId: string; rows: number; chunks: number }): ScoreJob[] {
-  return Array.from({ length: batch.chunks }, (_, chunk) => ({
-    kind: "score" as const,
-    tenantId: batch.tenantId,
-    batchId: batch.id,
-    chunk,
-    chunks: batch.chunks,
-    ...chunkRange(batch.rows, batch.chunks, chunk),
-  }));
-}
+/** The score jobs of a batch made by newBatch, chunk by chunk (as ingest sends them). */
+export const scoreJobs = scoreJobsOf;
 
 /** A finished batch's predictions as GET /v1/batches/:id would list them (read from R2). */
 export async function storedPredictions(tenantId: string, batchId: string) {

@@ -5,6 +5,7 @@
 // gets a 503 it can retry with the same key. A batch whose messages are lost after the 202 is
 // re-queued from R2 by the cron (sweep-stuck-batches.ts).
 import type { BatchAccepted } from "../contract/api.ts";
+import type { ScoreJob } from "../contract/messages.ts";
 import { ApiError } from "../contract/errors.ts";
 import { LIMITS } from "../contract/limits.ts";
 import { columnsFromRows } from "../codecs/row-frame.ts";
@@ -83,17 +84,7 @@ export async function ingestBatch(
     throw new ApiError("STORAGE_UNAVAILABLE", "The batch could not be stored; retry with the same Idempotency-Key.");
   }
   try {
-    await adapters.queues.sendScoreJobs(
-      chunks.map((chunk, index) => ({
-        kind: "score" as const,
-        tenantId: principal.tenantId,
-        batchId: batch.id,
-        chunk: index,
-        chunks: chunks.length,
-        offset: chunk.offset,
-        rows: chunk.rows,
-      })),
-    );
+    await adapters.queues.sendScoreJobs(scoreJobsOf(batch));
   } catch (error) {
     console.error(`enqueueing batch ${batch.id} failed:`, error);
     await adapters.batches.markFailed(batch.id, "The batch could not be queued for scoring.", true);
@@ -108,7 +99,19 @@ export function planChunks(rows: number, d: number): { offset: number; rows: num
   return Array.from({ length: count }, (_, k) => chunkRange(rows, count, k));
 }
 
-/** Chunk k of a batch cut into `chunks` runs: the one rule ingest and the re-drive share. */
+/** The claim checks of a batch's chunks: what ingest sends and the re-drive sends again. */
+export function scoreJobsOf(batch: { id: string; tenantId: string; rows: number; chunks: number }): ScoreJob[] {
+  return Array.from({ length: batch.chunks }, (_, chunk) => ({
+    kind: "score" as const,
+    tenantId: batch.tenantId,
+    batchId: batch.id,
+    chunk,
+    chunks: batch.chunks,
+    ...chunkRange(batch.rows, batch.chunks, chunk),
+  }));
+}
+
+/** Chunk k of a batch cut into `chunks` runs. */
 export function chunkRange(rows: number, chunks: number, k: number): { offset: number; rows: number } {
   const offset = Math.floor((k * rows) / chunks);
   return { offset, rows: Math.floor(((k + 1) * rows) / chunks) - offset };

@@ -6,7 +6,7 @@
 // slow is not counted twice. After that, or when its rows are not in R2, it is failed with the
 // reason and its Idempotency-Key released, so the client's retry with the same key starts over.
 import type { Adapters } from "../adapters/index.ts";
-import { chunkRange } from "./ingest-batch.ts";
+import { scoreJobsOf } from "./ingest-batch.ts";
 
 const PER_RUN = 200;
 export const MAX_REDRIVES = 3;
@@ -26,16 +26,7 @@ export async function sweepStuckBatches(
   for (const batch of stuck) {
     const input = batch.redrives < MAX_REDRIVES ? await adapters.rows.getInput(batch.tenantId, batch.id) : null;
     if (input) {
-      await adapters.queues.sendScoreJobs(
-        Array.from({ length: batch.chunks }, (_, chunk) => ({
-          kind: "score" as const,
-          tenantId: batch.tenantId,
-          batchId: batch.id,
-          chunk,
-          chunks: batch.chunks,
-          ...chunkRange(batch.rows, batch.chunks, chunk),
-        })),
-      );
+      await adapters.queues.sendScoreJobs(scoreJobsOf(batch));
       await adapters.batches.markRedriven(batch.id);
       outcome.redriven++;
       continue;
