@@ -23,7 +23,7 @@ export interface RollupRow {
   features: number[];
 }
 
-/** What one statement adds to an hour's row: any counts, and histograms to add element-wise. */
+/** What one statement adds to an hour's row: its counts, and histograms to add element-wise. */
 export type RollupAddition = Pick<RollupRow, "tenantId" | "hour" | "modelVersion"> &
   Partial<Omit<RollupRow, "tenantId" | "hour" | "modelVersion">>;
 
