@@ -18,25 +18,6 @@ export type { Random } from "./random.ts";
 export { applyScaler, fitScaler } from "./scaler.ts";
 export { compileModel, explainRow, labelMargin, scoreColumns, scoreMatrix, scoreRows } from "./score.ts";
 export { generateClassification } from "./synthetic-data.ts";
-export { advanceNewton } from "./streaming/advance.ts";
-export {
-  addRowsToMoments,
-  classWeightsFromMoments,
-  emptyMoments,
-  mergeMoments,
-  scalerFromMoments,
-} from "./streaming/moments.ts";
-export {
-  accumulateShard,
-  emptyAccumulator,
-  LINE_SEARCH_STEPS,
-  mergeAccumulators,
-  startNewton,
-} from "./streaming/passes.ts";
-export { linearModelFromStreaming, planStreaming } from "./streaming/plan.ts";
-export type { Shard } from "./streaming/shard.ts";
-export * from "./streaming/streaming-schema.ts";
-export { trainStreaming } from "./streaming/train-streaming.ts";
 export type { SyntheticOptions } from "./synthetic-data.ts";
 export { DEFAULT_TRAIN_OPTIONS, resolveHyperparameters, trainSvm } from "./train.ts";
 export type { CompiledModel, Dataset, Explanation, Scores, TrainOptions, TrainResult } from "./types.ts";
@@ -44,3 +25,7 @@ export { hashKey, isHoldout, rowKey } from "./holdout.ts";
 export { decidePromotion } from "./promotion-gate.ts";
 export type { GateDecision, GateInput, HoldoutAccuracy } from "./promotion-gate.ts";
 export { computePsi, DRIFT_THRESHOLD, featureBinCounts, psiFromCounts } from "./drift.ts";
+export { brierScore, calibrationReport, logLoss, reliabilityBins } from "./calibration.ts";
+export type { CalibrationReport, ReliabilityBin } from "./calibration.ts";
+export { fitPlatt, plattProbability } from "./platt.ts";
+export type { PlattFit, PlattParams } from "./platt.ts";
