@@ -18,6 +18,25 @@ export type { Random } from "./random.ts";
 export { applyScaler, fitScaler } from "./scaler.ts";
 export { compileModel, explainRow, labelMargin, scoreColumns, scoreMatrix, scoreRows } from "./score.ts";
 export { generateClassification } from "./synthetic-data.ts";
+export { advanceNewton } from "./streaming/advance.ts";
+export {
+  addRowsToMoments,
+  classWeightsFromMoments,
+  emptyMoments,
+  mergeMoments,
+  scalerFromMoments,
+} from "./streaming/moments.ts";
+export {
+  accumulateShard,
+  emptyAccumulator,
+  LINE_SEARCH_STEPS,
+  mergeAccumulators,
+  startNewton,
+} from "./streaming/passes.ts";
+export { linearModelFromStreaming, planStreaming } from "./streaming/plan.ts";
+export type { Shard } from "./streaming/shard.ts";
+export * from "./streaming/streaming-schema.ts";
+export { trainStreaming } from "./streaming/train-streaming.ts";
 export type { SyntheticOptions } from "./synthetic-data.ts";
 export { DEFAULT_TRAIN_OPTIONS, resolveHyperparameters, trainSvm } from "./train.ts";
 export type { CompiledModel, Dataset, Explanation, Scores, TrainOptions, TrainResult } from "./types.ts";

@@ -4,7 +4,7 @@
 import { createApp } from "./http/app.ts";
 import { handleQueue } from "./consumers/handle-queue.ts";
 import { handleScheduled } from "./jobs/handle-scheduled.ts";
-import { meterInvocation } from "./adapters/meter.ts";
+import { meterInvocation } from "./adapters/meter/index.ts";
 
 export { BatchTracker } from "./durable/batch-tracker.ts";
 export { PredictionLog } from "./durable/prediction-log.ts";

@@ -5,7 +5,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../workers/http/app.ts";
-import { meterEnv, readMeter, resetMeter } from "../../workers/adapters/meter.ts";
+import { meterEnv, readMeter, resetMeter } from "../../workers/adapters/meter/index.ts";
 import type { FeedbackEvent } from "../../workers/contract/messages.ts";
 import { api, createTenantKey, deliver, ensureModel, gzipJson, makeRows, newBatch, scoreJobs } from "./helpers.ts";
 import { countingD1 } from "./counting-d1.ts";

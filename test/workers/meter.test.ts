@@ -1,11 +1,11 @@
-// The usage meter (adapters/meter.ts) and its route: D1 rows as D1's own meta reports them,
+// The usage meter (adapters/meter/) and its route: D1 rows as D1's own meta reports them,
 // KV, R2, queue and Durable Object counters, and a route that exists only with METER "on".
 import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
 import { createAdapters } from "../../workers/adapters/index.ts";
-import { meterEnv, meterInvocation, readMeter, resetMeter } from "../../workers/adapters/meter.ts";
+import { meterEnv, meterInvocation, readMeter, resetMeter } from "../../workers/adapters/meter/index.ts";
 import { api, createTenantKey } from "./helpers.ts";
 import { recordingEnv } from "./recording-env.ts";
 

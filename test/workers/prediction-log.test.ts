@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { PredictionLog } from "../../workers/durable/prediction-log.ts";
 import type { Adapters } from "../../workers/adapters/index.ts";
-import { readMeter, resetMeter } from "../../workers/adapters/meter.ts";
+import { readMeter, resetMeter } from "../../workers/adapters/meter/index.ts";
 import { parsePredictionId } from "../../workers/services/submit-prediction-feedback.ts";
 import {
   adapters,

@@ -6,7 +6,7 @@
 // complete in D1 (or failed), and a later redelivery finds the batch finished there.
 import { DurableObject } from "cloudflare:workers";
 import { mergeStats, type ChunkStats } from "../services/rollup.ts";
-import { recordDurableStorage } from "../adapters/meter.ts";
+import { recordDurableStorage } from "../adapters/meter/index.ts";
 
 export interface LedgerState {
   /** Rows of the batch scored so far. */

@@ -7,7 +7,7 @@
 //             (being flushed) or flushed (its rows are in R2 and D1), kept until it expires.
 //   meta      the tenant the object logs for.
 // A call costs two rows written (its row and its index entry); a segment, a few.
-import { recordDurableStorage } from "../adapters/meter.ts";
+import { recordDurableStorage } from "../adapters/meter/index.ts";
 import { RowFrameError, type RowFrame } from "../codecs/row-frame.ts";
 
 export type SegmentState = "open" | "closed" | "flushed";

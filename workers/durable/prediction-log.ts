@@ -15,7 +15,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { ArtifactError, hashKey } from "../../model/index.ts";
 import { createAdapters, type Adapters } from "../adapters/index.ts";
-import { isMeterOn, meterEnv } from "../adapters/meter.ts";
+import { isMeterOn, meterEnv } from "../adapters/meter/index.ts";
 import { columnsFromRows, concatRowFrames, RowFrameError } from "../codecs/row-frame.ts";
 import { LIMITS } from "../contract/limits.ts";
 import { isPermanent } from "../services/permanent-error.ts";
