@@ -90,6 +90,30 @@ export const MeasuredOnSchema = z.discriminatedUnion("method", [
 /** Metrics together with what they were measured on. */
 export const EvaluationSchema = MetricsSchema.extend({ measuredOn: MeasuredOnSchema });
 
+export const ReliabilityBinSchema = z.strictObject({
+  lower: fraction,
+  upper: fraction,
+  count,
+  /** null for an empty bin. */
+  meanPredicted: fraction.nullable(),
+  observedRate: fraction.nullable(),
+});
+
+/**
+ * Platt scaling of the margins, P(y = 1 | m) = 1 / (1 + exp(a·m + b)), fitted on margins the
+ * model did not train on (the retrain's holdout, or out-of-fold margins of a k-fold run), with
+ * how well those probabilities fit there.
+ */
+export const CalibrationSchema = z.strictObject({
+  method: z.literal("platt"),
+  a: z.number(),
+  b: z.number(),
+  measuredOn: MeasuredOnSchema,
+  logLoss: z.number().nonnegative(),
+  brier: fraction,
+  reliability: z.array(ReliabilityBinSchema),
+});
+
 // Identity first, then the model, then how it was made: the order a reader wants in the file.
 export const ArtifactBodySchema = z.strictObject({
   format: z.literal(ARTIFACT_FORMAT),
@@ -101,6 +125,8 @@ export const ArtifactBodySchema = z.strictObject({
   hyperparameters: HyperparametersSchema,
   training: TrainingSummarySchema,
   metrics: EvaluationSchema,
+  /** Absent in artifacts made before probabilities were calibrated. */
+  calibration: CalibrationSchema.optional(),
 });
 
 export const ArtifactSchema = ArtifactBodySchema.extend({
@@ -119,5 +145,6 @@ export type Confusion = z.infer<typeof ConfusionSchema>;
 export type Metrics = z.infer<typeof MetricsSchema>;
 export type MeasuredOn = z.infer<typeof MeasuredOnSchema>;
 export type Evaluation = z.infer<typeof EvaluationSchema>;
+export type Calibration = z.infer<typeof CalibrationSchema>;
 export type ArtifactBody = z.infer<typeof ArtifactBodySchema>;
 export type Artifact = z.infer<typeof ArtifactSchema>;

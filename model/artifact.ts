@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { ArtifactError } from "./artifact-error.ts";
 import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, ArtifactBodySchema, ArtifactSchema } from "./artifact-schema.ts";
-import type { Artifact, ArtifactBody, Evaluation } from "./artifact-schema.ts";
+import type { Artifact, ArtifactBody, Calibration, Evaluation } from "./artifact-schema.ts";
 import { canonicalizeJson, hashSha256 } from "./canonical-json.ts";
 import { countClasses } from "./dataset.ts";
 import { computeFeatureStats } from "./feature-stats.ts";
@@ -29,6 +29,7 @@ export async function buildArtifact(input: {
   data: Dataset;
   result: TrainResult;
   metrics: Evaluation;
+  calibration?: Calibration;
 }): Promise<Artifact> {
   const { data, result } = input;
   const createdAt = input.createdAt ?? new Date();
@@ -51,6 +52,7 @@ export async function buildArtifact(input: {
       featureStats: computeFeatureStats(data),
     },
     metrics: input.metrics,
+    ...(input.calibration ? { calibration: input.calibration } : {}),
   });
 }
 

@@ -23,6 +23,8 @@ export type FoldResult = {
 
 export type CrossValidation = {
   readonly folds: FoldResult[];
+  /** Each row's margin from the fold model that did not train on it (what calibration fits on). */
+  readonly outOfFold: Float64Array;
   /** Means of the per-fold figures; the confusion matrix sums the folds. */
   readonly metrics: Evaluation;
 };
@@ -53,21 +55,25 @@ export function crossValidate(
   const { folds: k = 5, foldOf = foldByModulo, ...trainOptions } = options;
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`folds must be an integer ≥ 2, got ${k}`);
   const folds: FoldResult[] = [];
+  const outOfFold = new Float64Array(data.y.length);
   for (let fold = 0; fold < k; fold++) {
     const { train, test } = splitFold(data, fold, k, foldOf);
     if (test.y.length === 0) throw new RangeError(`fold ${fold} of ${k} has no rows`);
     const result = trainSvm(train, trainOptions);
+    const { margins } = scoreMatrix(compileModel(result.model), test.x);
+    for (let i = 0, t = 0; i < data.y.length; i++) if (foldOf(i, k) === fold) outOfFold[i] = margins[t++];
     folds.push({
       fold,
       trainRows: train.y.length,
       testRows: test.y.length,
       iterations: result.iterations,
       converged: result.converged,
-      metrics: evaluateModel(result.model, test),
+      metrics: computeMetrics(test.y, margins),
     });
   }
   return {
     folds,
+    outOfFold,
     metrics: { ...averageMetrics(folds.map((f) => f.metrics)), measuredOn: { method: "kfold", folds: k } },
   };
 }

@@ -45,6 +45,7 @@ export { decidePromotion } from "./promotion-gate.ts";
 export type { GateDecision, GateInput, HoldoutAccuracy } from "./promotion-gate.ts";
 export { computePsi, DRIFT_THRESHOLD, featureBinCounts, psiFromCounts } from "./drift.ts";
 export { brierScore, calibrationReport, logLoss, reliabilityBins } from "./calibration.ts";
-export type { CalibrationReport, ReliabilityBin } from "./calibration.ts";
+export type { CalibrationReport } from "./calibration.ts";
 export { fitPlatt, plattProbability } from "./platt.ts";
 export type { PlattFit, PlattParams } from "./platt.ts";
+export { calibrate, calibrateOutOfFold, probabilityOf } from "./calibrate.ts";

@@ -14,6 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   buildArtifact,
+  calibrateOutOfFold,
   crossValidate,
   CsvError,
   encodeArtifact,
@@ -199,6 +200,7 @@ async function main(): Promise<number> {
     data,
     result,
     metrics: cv.metrics,
+    ...calibrateOutOfFold(cv, data.y),
   });
   writeFileSync(settings.out, `${await encodeArtifact(artifact)}\n`);
   console.log(`\nwrote   ${settings.out}: version ${artifact.version}, ${artifact.checksum}`);

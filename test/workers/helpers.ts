@@ -146,7 +146,7 @@ export const scoreJobs = scoreJobsOf;
 export async function storedPredictions(tenantId: string, batchId: string) {
   const batch = await adapters().batches.findBatch(tenantId, batchId);
   const scored = batch && (await readScoredRows(adapters(), batch));
-  return toPredictions(scored);
+  return toPredictions(scored, () => null);
 }
 
 /** Delivers message bodies to the queue handler as the platform would; returns acks and retries. */

@@ -61,6 +61,10 @@ export const Prediction = z
     predictionId: PredictionId.optional(),
     label: z.union([z.literal(0), z.literal(1)]),
     margin: z.number(),
+    probability: z.number().min(0).max(1).nullable().meta({
+      description:
+        "P(label 1): the margin through the model's Platt calibration, fitted on rows it did not train on; null for a model without one.",
+    }),
     modelVersion: z.string(),
     contributions: z
       .record(z.string(), z.number())

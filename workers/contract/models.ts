@@ -1,6 +1,7 @@
 // The model part of the /v1 contract: the registry (versions, gate, holdout figures), retraining,
 // training runs, publishing and metrics. Re-exported by api.ts, the one entry of the contract.
 import { z } from "zod";
+import { CalibrationSchema } from "../../model/index.ts";
 
 export const RetrainRequest = z.object({ force: z.boolean().default(false) }).meta({ id: "RetrainRequest" });
 
@@ -44,6 +45,10 @@ export type ModelSummary = z.infer<typeof ModelSummary>;
 export const ModelList = z.object({ models: z.array(ModelSummary) }).meta({ id: "ModelList" });
 
 export const ModelDetail = ModelSummary.extend({
+  calibration: CalibrationSchema.nullable().meta({
+    description:
+      "Platt scaling of the margins into probabilities, with log-loss, Brier score and reliability bins where it was fitted (null for a model without one).",
+  }),
   checksum: z.string(),
   fingerprint: z.string(),
   hyperparameters: z.record(z.string(), z.unknown()),

@@ -24,7 +24,10 @@ export function toBatchSummary(batch: BatchRecord): BatchSummary {
   };
 }
 
-export function toPredictions(scored: ScoredRows | null): Prediction[] {
+/** P(label 1) of a margin scored by a version (see services/probabilities.ts). */
+export type ProbabilityOf = (modelVersion: string, margin: number) => number | null;
+
+export function toPredictions(scored: ScoredRows | null, probability: ProbabilityOf): Prediction[] {
   if (!scored) return [];
   const predictions = new Array<Prediction>(scored.rows);
   for (let row = 0; row < scored.rows; row++) {
@@ -34,12 +37,17 @@ export function toPredictions(scored: ScoredRows | null): Prediction[] {
       ...(id === undefined ? {} : { id }),
       label: scored.labels[row] === 1 ? 1 : 0,
       margin: scored.margins[row],
+      probability: probability(scored.versions[row], scored.margins[row]),
       modelVersion: scored.versions[row],
     };
   }
   return predictions;
 }
 
-export function toBatchResult(batch: BatchRecord, scored: ScoredRows | null): BatchResult {
-  return { ...toBatchSummary(batch), predictions: toPredictions(scored) };
+export function toBatchResult(
+  batch: BatchRecord,
+  scored: ScoredRows | null,
+  probability: ProbabilityOf = () => null,
+): BatchResult {
+  return { ...toBatchSummary(batch), predictions: toPredictions(scored, probability) };
 }

@@ -6,9 +6,11 @@
 import type { CallbackJob } from "../contract/messages.ts";
 import { LIMITS } from "../contract/limits.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { BatchRecord } from "../adapters/batch-store.ts";
 import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { signWebhook } from "../codecs/standard-webhooks.ts";
 import { readScoredRows } from "./scored-rows.ts";
+import { probabilitiesFor } from "./probabilities.ts";
 import { toBatchResult } from "./batch-result.ts";
 import { refreshCachedCallback } from "./read-batch.ts";
 import { PermanentError } from "./permanent-error.ts";
@@ -25,7 +27,7 @@ export async function deliverCallback(adapters: Adapters, job: CallbackJob): Pro
   if (!verdict.ok) throw new PermanentError(`the callback URL is refused: ${verdict.rule}`);
   const body = JSON.stringify({
     type: "batch.completed",
-    data: toBatchResult(batch, await readScoredRows(adapters, batch)),
+    data: await resultWithProbabilities(adapters, batch),
   });
   const timestamp = Math.floor(Date.now() / 1000);
   let failure: string | null = null;
@@ -59,4 +61,10 @@ export async function deliverCallback(adapters: Adapters, job: CallbackJob): Pro
   });
   if (failure !== null) throw new Error(`callback to ${verdict.url.host} failed: ${failure}`);
   await refreshCachedCallback(adapters, batch.id);
+}
+
+async function resultWithProbabilities(adapters: Adapters, batch: BatchRecord) {
+  const scored = await readScoredRows(adapters, batch);
+  const probability = scored ? await probabilitiesFor(adapters, batch.tenantId, scored.versions) : undefined;
+  return toBatchResult(batch, scored, probability);
 }

@@ -33,6 +33,7 @@ function holdoutOf(text: string | null): ModelSummary["holdout"] {
 export function toModelDetail(record: ModelRecord, artifact: Artifact): ModelDetail {
   return {
     ...toModelSummary(record),
+    calibration: artifact.calibration ?? null,
     checksum: record.checksum,
     fingerprint: record.fingerprint,
     hyperparameters: artifact.hyperparameters,

@@ -3,6 +3,7 @@
 // chunk may publish again harmlessly (callback receivers dedupe on the webhook id).
 import type { Adapters } from "../adapters/index.ts";
 import type { BatchRecord } from "../adapters/batch-store.ts";
+import { probabilitiesFor } from "./probabilities.ts";
 import { toBatchResult } from "./batch-result.ts";
 import type { ScoredRows } from "./scored-rows.ts";
 
@@ -11,7 +12,10 @@ export async function publishResult(adapters: Adapters, batch: BatchRecord, scor
     console.error(`batch ${batch.id} is complete but its rows are not in storage: nothing to publish`);
     return;
   }
-  await adapters.results.putResult({ tenantId: batch.tenantId, result: toBatchResult(batch, scored) });
+  await adapters.results.putResult({
+    tenantId: batch.tenantId,
+    result: toBatchResult(batch, scored, await probabilitiesFor(adapters, batch.tenantId, scored.versions)),
+  });
   if (batch.callbackUrl) {
     await adapters.queues.sendCallback({
       kind: "callback",

@@ -6,6 +6,7 @@ import { BatchResult } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { CachedText } from "../adapters/result-cache.ts";
 import { ApiError } from "../contract/errors.ts";
+import { probabilitiesFor } from "./probabilities.ts";
 import { toBatchResult, toBatchSummary } from "./batch-result.ts";
 import { readScoredRows } from "./scored-rows.ts";
 
@@ -33,7 +34,7 @@ export async function readBatch(
   if (batch.status !== "complete") return toBatchResult(batch, null);
   const scored = await readScoredRows(adapters, batch);
   if (!scored) throw new ApiError("NOT_FOUND", `The rows of batch ${batchId} are no longer stored.`);
-  return toBatchResult(batch, scored);
+  return toBatchResult(batch, scored, await probabilitiesFor(adapters, tenantId, scored.versions));
 }
 
 /**

@@ -28,7 +28,11 @@ export async function registerModel(
       featureNames: JSON.stringify(artifact.featureNames),
       trainingRows: artifact.training.rows,
       fingerprint: options.fingerprint,
-      metrics: JSON.stringify(artifact.metrics),
+      // The calibration's figures travel with the metrics, so the registry list shows them too.
+      metrics: JSON.stringify({
+        ...artifact.metrics,
+        ...(artifact.calibration ? { calibration: artifact.calibration } : {}),
+      }),
       gate: options.gate === undefined ? null : JSON.stringify(options.gate),
       source: options.source,
       createdAt: Date.parse(artifact.createdAt),

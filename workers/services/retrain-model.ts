@@ -4,11 +4,13 @@
 // in training_runs with its figures, decision and duration; a failed run changes nothing.
 import {
   buildArtifact,
+  calibrate,
   compileModel,
   computeMetrics,
   decidePromotion,
   scoreMatrix,
   trainSvm,
+  type Calibration,
   type Hyperparameters,
   type LinearModel,
   type Metrics,
@@ -159,6 +161,8 @@ async function trainAndGate(adapters: Adapters, config: RetrainConfig, run: RunC
       data: set.train,
       result,
       metrics: { ...challengerScore.all, measuredOn: { method: "holdout", rows: set.holdout.y.length } },
+      // Probabilities fitted on the challenger's holdout margins: rows it did not train on.
+      ...calibrationOn(result.model, set),
     });
     const registered = await registerModel(adapters, tenantId, artifact, {
       status: decision.promote ? "champion" : "rejected",
@@ -222,6 +226,12 @@ async function remeasureVersions(
     measures.push({ version: record.version, accuracy, rows, runId, measuredAt });
   }
   await adapters.models.recordHoldout(tenantId, measures);
+}
+
+function calibrationOn(model: LinearModel, set: TrainingSet): { calibration?: Calibration } {
+  const margins = scoreMatrix(compileModel(model), set.holdout.x).margins;
+  const calibration = calibrate(margins, set.holdout.y, { method: "holdout", rows: set.holdout.y.length });
+  return calibration ? { calibration } : {};
 }
 
 function scoreOnHoldout(model: LinearModel, set: TrainingSet): { all: Metrics; base: Metrics | null } {

@@ -1,6 +1,13 @@
 // What `npm start` needs to be useful on a fresh clone: a base dataset, a champion model
 // trained on it, and a demo tenant. Idempotent: each part is created only when missing.
-import { buildArtifact, crossValidate, formatCsv, generateDemoData, trainSvm } from "../../model/index.ts";
+import {
+  buildArtifact,
+  calibrateOutOfFold,
+  crossValidate,
+  formatCsv,
+  generateDemoData,
+  trainSvm,
+} from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { newId, sha256Hex } from "../codecs/ids.ts";
 import { registerModel } from "./register-model.ts";
@@ -33,6 +40,7 @@ export async function seedTenantModel(
     data,
     result,
     metrics: evaluation.metrics,
+    ...calibrateOutOfFold(evaluation, data.y),
   });
   const record = await registerModel(adapters, tenantId, artifact, {
     status: "champion",

@@ -24,8 +24,16 @@ function finished(batchId: string): BatchResult {
     error: null,
     callback: { status: "delivered", attempts: 1, lastError: null },
     predictions: [
-      { row: 0, id: "a", label: 1, margin: 0.75, modelVersion: "v3" },
-      { row: 1, predictionId: `${batchId}.1`, label: 0, margin: -1.5, modelVersion: "v3", contributions: { x: -1.5 } },
+      { row: 0, id: "a", label: 1, margin: 0.75, probability: 0.8, modelVersion: "v3" },
+      {
+        row: 1,
+        predictionId: `${batchId}.1`,
+        label: 0,
+        margin: -1.5,
+        probability: null,
+        modelVersion: "v3",
+        contributions: { x: -1.5 },
+      },
     ],
   };
 }

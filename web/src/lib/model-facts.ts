@@ -2,6 +2,7 @@
 // open so the registry can grow), with the fallbacks the pages need when a field is absent.
 // The contract is imported by a relative path (types only), so Node tests can load this file.
 import type { MetricsResponse, ModelSummary } from "../../../workers/contract/api.ts";
+import { CalibrationSchema, type Calibration } from "../../../model/artifact-schema.ts";
 
 export type MetricName = "accuracy" | "precision" | "recall" | "f1" | "rocAuc";
 export const METRIC_LABELS: Record<MetricName, string> = {
@@ -59,4 +60,10 @@ export function gateOf(model: Pick<ModelSummary, "gate">): GateFacts | null {
 /** Live accuracy (predictions against the labels people sent) of one version, if labelled. */
 export function liveAccuracyOf(metrics: MetricsResponse | null, version: string) {
   return metrics?.liveAccuracy.find((entry) => entry.modelVersion === version) ?? null;
+}
+
+/** The calibration a version's metrics carry (log-loss, Brier score, reliability bins), or null. */
+export function calibrationOf(model: Pick<ModelSummary, "metrics">): Calibration | null {
+  const parsed = CalibrationSchema.safeParse(model.metrics.calibration);
+  return parsed.success ? parsed.data : null;
 }

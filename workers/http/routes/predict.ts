@@ -8,7 +8,7 @@ import { PredictRequest, type PredictResponse } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
-import { scoreRows } from "../../../model/index.ts";
+import { probabilityOf, scoreRows } from "../../../model/index.ts";
 import { checkFeatureRows } from "../../services/check-feature-rows.ts";
 import { contributionsOf } from "../../services/explain-predictions.ts";
 import { parseRequest } from "../../services/parse-request.ts";
@@ -44,6 +44,7 @@ export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("i
       ...(batchId ? { predictionId: predictionIdOf(batchId, i) } : {}),
       label: labels[i] === 1 ? 1 : 0,
       margin: margins[i],
+      probability: probabilityOf(model.artifact.calibration, margins[i]),
       modelVersion: model.version,
       ...(explain ? { contributions: contributionsOf(model, row) } : {}),
     })),
