@@ -14,6 +14,7 @@ import { createModelRegistry, type ModelRegistry } from "./model-registry.ts";
 import { createResultCache, type ResultCache } from "./result-cache.ts";
 import { createRunStore, type RunStore } from "./run-store.ts";
 import { createRowStore, type RowStore } from "./row-store.ts";
+import { createShardStore, type TrainingShardStore } from "./shard-store.ts";
 import { createChunkLedger, type ChunkLedger } from "./chunk-ledger.ts";
 import { createPredictionLogStore, type PredictionLogStore } from "./prediction-log.ts";
 
@@ -21,6 +22,7 @@ export interface Adapters {
   keys: KeyStore;
   batches: BatchStore;
   rows: RowStore;
+  shards: TrainingShardStore;
   ledger: ChunkLedger;
   predictionLog: PredictionLogStore;
   results: ResultCache;
@@ -41,6 +43,7 @@ export function createAdapters(env: Env): Adapters {
     keys: createKeyStore(db, env.WEBHOOK_SECRETS_KEY),
     batches: createBatchStore(db, env.DB),
     rows: createRowStore(env.BUCKET),
+    shards: createShardStore(env.BUCKET),
     ledger: createChunkLedger(env.BATCH_TRACKER),
     predictionLog: createPredictionLogStore(env.PREDICTION_LOG),
     results: createResultCache(env.KV, Number(env.RESULT_TTL_SECONDS)),

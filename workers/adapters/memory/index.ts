@@ -21,12 +21,14 @@ import { createRecordingJobQueues, type RecordingJobQueues } from "./recording-q
 import { createMemoryResultCache, type MemoryResultCache } from "./result-cache.ts";
 import { createMemoryRowStore, type MemoryRowStore } from "./row-store.ts";
 import { createMemoryRunStore } from "./run-store.ts";
+import { createMemoryShardStore, type MemoryShardStore } from "./shard-store.ts";
 import { createMemoryWebhookIds } from "./webhook-ids.ts";
 
 /** Adapters whose extra handles let a test look inside (what was sent, stored, audited). */
 export interface MemoryAdapters extends Adapters {
   keys: MemoryKeyStore;
   rows: MemoryRowStore;
+  shards: MemoryShardStore;
   ledger: MemoryChunkLedger;
   predictionLog: RecordingPredictionLog;
   results: MemoryResultCache;
@@ -54,6 +56,7 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}): Memory
     keys,
     batches: createMemoryBatchStore(data),
     rows: createMemoryRowStore(),
+    shards: createMemoryShardStore(),
     ledger: createMemoryChunkLedger(),
     predictionLog: createRecordingPredictionLog(),
     results: createMemoryResultCache(options.resultTtlSeconds ?? WEEK_SECONDS),
