@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { ArtifactError } from "./artifact-error.ts";
 import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, ArtifactBodySchema, ArtifactSchema } from "./artifact-schema.ts";
-import type { Artifact, ArtifactBody, Calibration, Evaluation } from "./artifact-schema.ts";
+import type { Artifact, ArtifactBody, Calibration, Evaluation, FeatureStats } from "./artifact-schema.ts";
 import { canonicalizeJson, hashSha256 } from "./canonical-json.ts";
 import { countClasses } from "./dataset.ts";
 import { computeFeatureStats } from "./feature-stats.ts";
@@ -21,17 +21,32 @@ export async function sealArtifact(body: ArtifactBody): Promise<Artifact> {
   return { ...valid, checksum: await computeChecksum(valid) };
 }
 
-/** Assembles and seals the artifact of a model trained on `data` and measured by `metrics`. */
+/** What an artifact says of its training rows; a streamed retrain computes it without holding them. */
+export interface TrainingSummary {
+  rows: number;
+  classCounts: { "0": number; "1": number };
+  featureStats: FeatureStats[];
+}
+
+export function summarizeTraining(data: Dataset): TrainingSummary {
+  return { rows: data.y.length, classCounts: countClasses(data.y), featureStats: computeFeatureStats(data) };
+}
+
+/**
+ * Assembles and seals the artifact of a model trained on `data` (or rows summarised by
+ * `training`) and measured by `metrics`.
+ */
 export async function buildArtifact(input: {
   version: string;
   parentVersion?: string | null;
   createdAt?: Date | string;
-  data: Dataset;
-  result: TrainResult;
+  data: Dataset | TrainingSummary;
+  result: Pick<TrainResult, "model" | "hyperparameters" | "iterations" | "converged">;
   metrics: Evaluation;
   calibration?: Calibration;
 }): Promise<Artifact> {
-  const { data, result } = input;
+  const { result } = input;
+  const summary = "x" in input.data ? summarizeTraining(input.data) : input.data;
   const createdAt = input.createdAt ?? new Date();
   return sealArtifact({
     format: ARTIFACT_FORMAT,
@@ -45,11 +60,11 @@ export async function buildArtifact(input: {
     bias: result.model.bias,
     hyperparameters: { ...result.hyperparameters },
     training: {
-      rows: data.y.length,
-      classCounts: countClasses(data.y),
+      rows: summary.rows,
+      classCounts: summary.classCounts,
       iterations: result.iterations,
       converged: result.converged,
-      featureStats: computeFeatureStats(data),
+      featureStats: summary.featureStats,
     },
     metrics: input.metrics,
     ...(input.calibration ? { calibration: input.calibration } : {}),

@@ -3,7 +3,15 @@
 export { ArtifactError, ARTIFACT_ERROR_REASONS } from "./artifact-error.ts";
 export type { ArtifactErrorReason } from "./artifact-error.ts";
 export * from "./artifact-schema.ts";
-export { buildArtifact, computeChecksum, decodeArtifact, encodeArtifact, sealArtifact } from "./artifact.ts";
+export {
+  buildArtifact,
+  computeChecksum,
+  decodeArtifact,
+  encodeArtifact,
+  sealArtifact,
+  summarizeTraining,
+  type TrainingSummary,
+} from "./artifact.ts";
 export { crossValidate, evaluateModel, foldByModulo, splitFold } from "./cross-validate.ts";
 export type { CrossValidation, FoldOf, FoldResult } from "./cross-validate.ts";
 export { CSV_ERROR_CODES, CsvError, formatCsv, parseCsv } from "./csv.ts";

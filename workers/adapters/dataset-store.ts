@@ -10,22 +10,33 @@ import type { Database } from "./database.ts";
 export interface DatasetStore {
   readBase(tenantId: string): Promise<Dataset | null>;
   writeBase(tenantId: string, csv: string): Promise<void>;
+  /** A tag that changes whenever the base dataset is written (null when there is none). */
+  baseTag(tenantId: string): Promise<string | null>;
 }
 
 export const baseDatasetKey = (tenantId: string) => `tenants/${tenantId}/datasets/base.csv`;
 
 export function createDatasetStore(db: Database, bucket: R2Bucket): DatasetStore {
+  const keyOf = async (tenantId: string) => {
+    const rows = await db
+      .select({ key: tenants.baseDatasetKey })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId))
+      .limit(1);
+    return rows[0]?.key ?? null;
+  };
   return {
     async readBase(tenantId) {
-      const rows = await db
-        .select({ key: tenants.baseDatasetKey })
-        .from(tenants)
-        .where(eq(tenants.id, tenantId))
-        .limit(1);
-      const key = rows[0]?.key;
+      const key = await keyOf(tenantId);
       if (!key) return null;
       const object = await bucket.get(key);
       return object ? parseCsv(await object.text()) : null;
+    },
+    async baseTag(tenantId) {
+      const key = await keyOf(tenantId);
+      const head = key ? await bucket.head(key) : null;
+      // R2's etag is the content's MD5; with the upload time a rewrite of equal text still counts.
+      return head ? `${head.etag}:${head.uploaded.getTime()}` : null;
     },
     async writeBase(tenantId, csv) {
       const key = baseDatasetKey(tenantId);

@@ -6,6 +6,12 @@ import type { Database } from "./database.ts";
 
 export interface LockStore {
   acquire(name: string, holder: string, ttlMs: number, now?: number): Promise<boolean>;
+  /**
+   * Extends a lease its holder still has (running, or run out and not yet taken by anyone) to
+   * `now + ttlMs`; false when another holder has it or it was released. A long run renews at
+   * each step, and a step retried after a crash takes back its own lease this way.
+   */
+  renew(name: string, holder: string, ttlMs: number, now?: number): Promise<boolean>;
   release(name: string, holder: string): Promise<void>;
 }
 
@@ -22,6 +28,14 @@ export function createLockStore(db: Database): LockStore {
         })
         .returning({ holder: locks.holder });
       return rows[0]?.holder === holder;
+    },
+    async renew(name, holder, ttlMs, now = Date.now()) {
+      const rows = await db
+        .update(locks)
+        .set({ expiresAt: now + ttlMs })
+        .where(and(eq(locks.name, name), eq(locks.holder, holder)))
+        .returning({ holder: locks.holder });
+      return rows.length === 1;
     },
     async release(name, holder) {
       await db.delete(locks).where(and(eq(locks.name, name), eq(locks.holder, holder)));

@@ -28,6 +28,8 @@ export interface AuditEntry {
 export interface ModelRegistry {
   findChampion(tenantId: string): Promise<ModelRecord | null>;
   findModel(tenantId: string, version: string): Promise<ModelRecord | null>;
+  /** The version a training run registered, if it registered one. */
+  findByRun(tenantId: string, runId: string): Promise<ModelRecord | null>;
   listModels(tenantId: string, limit: number): Promise<ModelRecord[]>;
   /** The largest N of the tenant's versions named "v<N>" (0 when there is none). */
   highestNumberedVersion(tenantId: string): Promise<number>;
@@ -36,7 +38,8 @@ export interface ModelRegistry {
   /**
    * Claims the version (its D1 row, never as champion), then stores the artifact in R2 only if
    * absent, then in KV; a champion record is activated last. Returns null, having written
-   * nothing, when the version name is taken. If storing fails the claim is withdrawn.
+   * nothing, when the version name is taken or the record's run registered a version already.
+   * If storing fails the claim is withdrawn.
    */
   saveModel(record: NewModelRecord, artifactText: string, audit?: AuditEntry): Promise<ModelRecord | null>;
   /** Makes a stored version the tenant's champion (promotion or rollback) and audits it, in one D1 transaction. */
@@ -103,6 +106,14 @@ export function createModelRegistry(db: Database, kv: KVNamespace, bucket: R2Buc
   return {
     findChampion,
     findModel,
+    async findByRun(tenantId, runId) {
+      const rows = await db
+        .select()
+        .from(models)
+        .where(and(eq(models.tenantId, tenantId), eq(models.runId, runId)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
 
     async listModels(tenantId, limit) {
       return db

@@ -151,9 +151,15 @@ export const models = sqliteTable(
     source: text("source").notNull(),
     createdAt: integer("created_at").notNull(),
     activatedAt: integer("activated_at"),
+    // The training run that registered this version (null for seeded and published ones): a run
+    // registers at most one version, however often its register step is retried.
+    runId: text("run_id"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.version] }),
+    uniqueIndex("models_one_per_run")
+      .on(t.tenantId, t.runId)
+      .where(sql`run_id IS NOT NULL`),
     index("models_tenant_created").on(t.tenantId, t.createdAt),
     // At most one champion per tenant, enforced by the database rather than by care.
     uniqueIndex("models_one_champion")

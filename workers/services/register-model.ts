@@ -8,6 +8,8 @@ export interface RegisterOptions {
   status: ModelRecord["status"];
   source: "seed" | "retrain" | "cli";
   fingerprint: string;
+  /** The training run registering it (retrains only): one version per run. */
+  runId?: string;
   gate?: unknown;
   audit?: AuditEntry;
 }
@@ -28,6 +30,7 @@ export async function registerModel(
       featureNames: JSON.stringify(artifact.featureNames),
       trainingRows: artifact.training.rows,
       fingerprint: options.fingerprint,
+      runId: options.runId ?? null,
       // The calibration's figures travel with the metrics, so the registry list shows them too.
       metrics: JSON.stringify({
         ...artifact.metrics,

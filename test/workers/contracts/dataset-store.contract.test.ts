@@ -51,6 +51,19 @@ describeContract<Fixture>(
       expect(base?.featureNames).toEqual(["x1", "x2"]);
     });
 
+    it("tags the base, with a new tag at each write that changes it, and none without a base", async () => {
+      const { datasets, addTenant } = await make();
+      const tenantId = await addTenant();
+      expect(await datasets.baseTag(tenantId)).toBeNull();
+      await datasets.writeBase(tenantId, BASE);
+      const first = await datasets.baseTag(tenantId);
+      expect(first).toEqual(expect.any(String));
+      expect(await datasets.baseTag(tenantId)).toBe(first);
+      await datasets.writeBase(tenantId, OTHER);
+      expect(await datasets.baseTag(tenantId)).not.toBe(first);
+      expect(await datasets.baseTag(await addTenant())).toBeNull();
+    });
+
     it("replaces a tenant's base when written again", async () => {
       const { datasets, addTenant } = await make();
       const tenantId = await addTenant();

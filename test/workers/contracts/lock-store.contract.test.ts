@@ -33,6 +33,21 @@ describeContract(
       expect(await locks.acquire(name, "a", TTL, T + 1)).toBe(false);
     });
 
+    it("renews a lease only for its holder, even run out, until another holder takes it", async () => {
+      const locks = await make();
+      const name = freshId("lease");
+      expect(await locks.renew(name, "a", TTL, T)).toBe(false);
+      await locks.acquire(name, "a", TTL, T);
+      expect(await locks.renew(name, "b", TTL, T + 1)).toBe(false);
+      expect(await locks.renew(name, "a", TTL, T + TTL + 5)).toBe(true);
+      // Renewed from T + TTL + 5, so it still runs at T + 2·TTL.
+      expect(await locks.acquire(name, "b", TTL, T + 2 * TTL)).toBe(false);
+      expect(await locks.acquire(name, "b", TTL, T + 2 * TTL + 6)).toBe(true);
+      expect(await locks.renew(name, "a", TTL, T + 2 * TTL + 7)).toBe(false);
+      await locks.release(name, "b");
+      expect(await locks.renew(name, "b", TTL, T + 2 * TTL + 8)).toBe(false);
+    });
+
     it("hands an expired lease to the next caller, for a fresh term", async () => {
       const locks = await make();
       const name = freshId("lease");

@@ -60,10 +60,27 @@ describeContract<Fixture>(
         gate: null,
         holdout: null,
         activatedAt: null,
+        runId: null,
       });
       expect(await models.findModel(tenantId, "v1")).toEqual(saved);
       expect(saved && (await models.readArtifact(saved))).toBe(artifactOf("v1"));
       expect(await models.findChampion(tenantId)).toBeNull();
+    });
+
+    it("registers at most one version per training run, findable by the run", async () => {
+      const { models } = await make();
+      const [tenantId, other, runId] = [freshId("ten"), freshId("ten"), freshId("run")];
+      const first = await models.saveModel(record(tenantId, "v1", { runId }), artifactOf("v1"));
+      expect(first?.runId).toBe(runId);
+      // A retried register step asks for the next name: refused, the first stays the run's.
+      expect(await models.saveModel(record(tenantId, "v2", { runId }), artifactOf("v2"))).toBeNull();
+      expect(await models.findModel(tenantId, "v2")).toBeNull();
+      expect(await models.findByRun(tenantId, runId)).toEqual(first);
+      // Run ids are the tenant's own; versions without a run never collide.
+      expect(await models.findByRun(other, runId)).toBeNull();
+      expect(await models.saveModel(record(other, "v1", { runId }), artifactOf("v1"))).not.toBeNull();
+      expect(await models.saveModel(record(tenantId, "v3"), artifactOf("v3"))).not.toBeNull();
+      expect(await models.saveModel(record(tenantId, "v4"), artifactOf("v4"))).not.toBeNull();
     });
 
     it("refuses a version name already taken, keeping the first row and artifact and auditing nothing", async () => {

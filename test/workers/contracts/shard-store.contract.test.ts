@@ -74,6 +74,22 @@ describeContract<Fixture>(
       expect(await shards.listShards(tenantId, setId)).toEqual({ train: 3, holdout: 2 });
     });
 
+    it("keeps a JSON info per set, replaced when put again and removed with the set", async () => {
+      const { shards, keys } = await make();
+      const [tenantId, setId] = [freshId("ten"), freshId("set")];
+      expect(await shards.getSetInfo(tenantId, setId)).toBeNull();
+      await shards.putSetInfo(tenantId, setId, { rows: 3, names: ["a", "b"] });
+      await shards.putSetInfo(tenantId, setId, { rows: 4, names: ["a", "b"] });
+      expect(await shards.getSetInfo(tenantId, setId)).toEqual({ rows: 4, names: ["a", "b"] });
+      expect(await shards.getSetInfo(tenantId, freshId("set"))).toBeNull();
+      // The info is not a shard: it is not counted.
+      expect(await shards.listShards(tenantId, setId)).toEqual({ train: 0, holdout: 0 });
+      await shards.putShard(tenantId, setId, "train", 0, shard());
+      await shards.deleteSet(tenantId, setId);
+      expect(await shards.getSetInfo(tenantId, setId)).toBeNull();
+      expect(await keys(`training/${tenantId}/${setId}/`)).toEqual([]);
+    });
+
     it("rewrites a shard put again under the same index", async () => {
       const { shards } = await make();
       const [tenantId, setId] = [freshId("ten"), freshId("set")];

@@ -11,7 +11,13 @@ export interface TenantRegistry {
 
 export function createMemoryDatasetStore(tenants: TenantRegistry): DatasetStore {
   const bases = new Map<string, string>();
+  const tags = new Map<string, number>();
+  let writes = 0;
   return {
+    async baseTag(tenantId) {
+      const tag = tenants.hasTenant(tenantId) ? tags.get(tenantId) : undefined;
+      return tag === undefined ? null : `write-${tag}`;
+    },
     async readBase(tenantId) {
       const csv = tenants.hasTenant(tenantId) ? bases.get(tenantId) : undefined;
       return csv === undefined ? null : parseCsv(csv);
@@ -19,6 +25,7 @@ export function createMemoryDatasetStore(tenants: TenantRegistry): DatasetStore 
     async writeBase(tenantId, csv) {
       // Stored whatever the tenant, as the R2 object is; only a tenant that exists can read it.
       bases.set(tenantId, csv);
+      tags.set(tenantId, ++writes);
     },
   };
 }

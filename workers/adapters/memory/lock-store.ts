@@ -12,6 +12,12 @@ export function createMemoryLockStore(): LockStore {
       leases.set(name, { holder, expiresAt: now + ttlMs });
       return true;
     },
+    async renew(name, holder, ttlMs, now = Date.now()) {
+      const lease = leases.get(name);
+      if (lease?.holder !== holder) return false;
+      lease.expiresAt = now + ttlMs;
+      return true;
+    },
     async release(name, holder) {
       if (leases.get(name)?.holder === holder) leases.delete(name);
     },

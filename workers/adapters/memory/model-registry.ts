@@ -43,6 +43,8 @@ export function createMemoryModelRegistry(audit: MemoryAuditLog = createMemoryAu
   return {
     findChampion: async (tenantId) => findChampion(tenantId),
     findModel: async (tenantId, version) => findModel(tenantId, version),
+    findByRun: async (tenantId, runId) =>
+      [...rows.values()].find((r) => r.tenantId === tenantId && r.runId === runId) ?? null,
 
     async listModels(tenantId, limit) {
       const newestFirst = own(tenantId).sort(
@@ -68,6 +70,10 @@ export function createMemoryModelRegistry(audit: MemoryAuditLog = createMemoryAu
     async saveModel(record, artifactText, entry) {
       const key = artifactKey(record.tenantId, record.version);
       if (rows.has(id(record.tenantId, record.version))) return null;
+      const runId = record.runId ?? null;
+      if (runId !== null && [...rows.values()].some((r) => r.tenantId === record.tenantId && r.runId === runId)) {
+        return null;
+      }
       // Nothing here can fail between the claim and the stores, so no claim is ever withdrawn and
       // no object can be found without its row: the name check above is the whole claim.
       objects.set(key, artifactText);
@@ -77,6 +83,7 @@ export function createMemoryModelRegistry(audit: MemoryAuditLog = createMemoryAu
         parentVersion: record.parentVersion ?? null,
         gate: record.gate ?? null,
         artifactKey: key,
+        runId,
         holdout: null,
         activatedAt: null,
       });
