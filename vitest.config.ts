@@ -31,7 +31,16 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               // A test-only key for the WEBHOOK_SECRETS_KEY Worker secret (never used outside tests).
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_SECRETS_KEY: TEST_SECRETS_KEY } },
+              // Small retrain pieces, so every retrain in the tests spans several partitions and
+              // several training steps per pass, as a large tenant's does.
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  WEBHOOK_SECRETS_KEY: TEST_SECRETS_KEY,
+                  RETRAIN_PARTITION_ROWS: "400",
+                  RETRAIN_ROWS_PER_STEP: "300",
+                },
+              },
             }),
           ],
           test: {

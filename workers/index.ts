@@ -8,6 +8,7 @@ import { meterInvocation } from "./adapters/meter/index.ts";
 
 export { BatchTracker } from "./durable/batch-tracker.ts";
 export { PredictionLog } from "./durable/prediction-log.ts";
+export { RetrainWorkflow } from "./workflows/retrain-workflow.ts";
 
 const app = createApp();
 

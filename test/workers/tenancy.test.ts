@@ -243,8 +243,15 @@ describe("retraining fans out per tenant", () => {
           .bind(tenantId)
           .first<{ status: string }>()
       )?.status;
-    expect(await status(broken.tenantId)).toBe("failed");
-    expect(["promoted", "rejected"]).toContain(await status(ready.tenantId));
+    // Each job started its tenant's retrain Workflow; the runs end on their own.
+    await vi.waitFor(async () => expect(await status(broken.tenantId)).toBe("failed"), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    await vi.waitFor(async () => expect(["promoted", "rejected"]).toContain(await status(ready.tenantId)), {
+      timeout: 30_000,
+      interval: 100,
+    });
   });
 });
 

@@ -17,6 +17,7 @@ import { createRowStore, type RowStore } from "./row-store.ts";
 import { createShardStore, type TrainingShardStore } from "./shard-store.ts";
 import { createChunkLedger, type ChunkLedger } from "./chunk-ledger.ts";
 import { createPredictionLogStore, type PredictionLogStore } from "./prediction-log.ts";
+import { createRetrainRunner, type RetrainRunner } from "./retrain-runner.ts";
 
 export interface Adapters {
   keys: KeyStore;
@@ -35,6 +36,7 @@ export interface Adapters {
   webhookIds: WebhookIds;
   audit: AuditLog;
   metrics: MetricsStore;
+  retrains: RetrainRunner;
 }
 
 export function createAdapters(env: Env): Adapters {
@@ -56,5 +58,6 @@ export function createAdapters(env: Env): Adapters {
     webhookIds: createWebhookIds(db),
     audit: createAuditLog(db),
     metrics: createMetricsStore(db),
+    retrains: createRetrainRunner(env.RETRAIN_WORKFLOW),
   };
 }

@@ -12,7 +12,7 @@ import { failDeadLetter } from "../services/fail-dead-letter.ts";
 import { deliverCallback } from "../services/deliver-callback.ts";
 import { recordFeedback } from "../services/record-feedback.ts";
 import { isPermanent } from "../services/permanent-error.ts";
-import { runRetrainJob } from "../services/fan-out-retraining.ts";
+import { startRetrainJob } from "../services/fan-out-retraining.ts";
 
 type DeadLetterQueue = keyof Pick<Env, "SCORE_DLQ" | "FEEDBACK_DLQ" | "CALLBACK_DLQ" | "RETRAIN_DLQ">;
 
@@ -42,7 +42,7 @@ const ROUTES: Record<string, Route> = {
   "score-jobs": route(ScoreJob, scoreChunk, "SCORE_DLQ"),
   "feedback-events": route(FeedbackQueueMessage, recordFeedback, "FEEDBACK_DLQ"),
   "callback-deliveries": route(CallbackJob, deliverCallback, "CALLBACK_DLQ"),
-  "retrain-jobs": route(RetrainJob, runRetrainJob, "RETRAIN_DLQ"),
+  "retrain-jobs": route(RetrainJob, startRetrainJob, "RETRAIN_DLQ"),
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

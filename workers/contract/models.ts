@@ -8,7 +8,11 @@ export const RetrainRequest = z.object({ force: z.boolean().default(false) }).me
 export const RetrainResponse = z
   .object({
     runId: z.string().nullable(),
-    status: z.enum(["skipped", "promoted", "rejected", "failed"]),
+    status: z
+      .enum(["skipped", "promoted", "rejected", "failed", "running"])
+      .describe(
+        '"running": the run goes on in its Workflow after the wait; GET /v1/metrics lists recent runs and how they ended.',
+      ),
     reason: z.string().optional(),
     challengerVersion: z.string().optional(),
     details: z.record(z.string(), z.unknown()).optional(),

@@ -157,10 +157,11 @@ export const PATHS: PathDoc[] = [
   {
     method: "post",
     path: "/v1/models/retrain",
-    summary: "Retrain the tenant's model now (the cron job's code path); force skips the new-feedback threshold",
+    summary:
+      "Retrain the tenant's model now in a Workflow (the cron job's code path); force skips the new-feedback threshold. Answers with the outcome when the run ends within 20 s, else 202 with status \"running\"; GET /v1/metrics lists recent runs",
     scope: "admin",
     request: { body: { content: { "application/json": { schema: api.RetrainRequest } } } },
-    ok: { status: 200, description: "What the run did", schema: api.RetrainResponse },
+    ok: { status: 200, description: "What the run did (202: still running)", schema: api.RetrainResponse },
   },
   {
     method: "get",

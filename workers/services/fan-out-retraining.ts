@@ -1,9 +1,10 @@
 // Retraining fans out per tenant. The cron asks D1 once which tenants have enough new labels
 // and queues one job each; each job is its own queue invocation (its own CPU budget, its own
-// lease), so one tenant's size or failure never delays or blocks another's.
+// lease), so one tenant's size or failure never delays or blocks another's. Each job starts a
+// Workflow (workflows/retrain-workflow.ts) that runs the retrain in checkpointed steps.
 import type { RetrainJob } from "../contract/messages.ts";
 import type { Adapters } from "../adapters/index.ts";
-import { retrainModel, type RetrainConfig } from "./retrain-model.ts";
+import type { RetrainConfig } from "./retrain/run-config.ts";
 
 /** Tenants per cron tick; the rest are found again on the next tick. */
 const MAX_JOBS_PER_TICK = 500;
@@ -14,8 +15,19 @@ export async function fanOutRetraining(adapters: Adapters, config: RetrainConfig
   return due.length;
 }
 
-/** One tenant's job. A failed run is recorded by the run itself; only a crash is retried. */
-export async function runRetrainJob(adapters: Adapters, job: RetrainJob, config: RetrainConfig): Promise<void> {
-  const outcome = await retrainModel(adapters, config, { tenantId: job.tenantId, trigger: "cron", force: false });
-  console.log(`retrain ${job.tenantId}: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ""}`);
+/** The run id of a job: the same job delivered twice names the same Workflow instance, so one run. */
+export const runIdOfJob = (job: RetrainJob) =>
+  `run_${job.requestedAt.toString(36)}_${job.tenantId.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 100);
+
+/**
+ * One tenant's job starts its retrain Workflow and is done: the run takes as many steps as its
+ * data needs, each checkpointed, and records its own outcome (a lease keeps one run per tenant).
+ */
+export async function startRetrainJob(adapters: Adapters, job: RetrainJob): Promise<void> {
+  const started = await adapters.retrains.start(runIdOfJob(job), {
+    tenantId: job.tenantId,
+    trigger: "cron",
+    force: false,
+  });
+  console.log(`retrain ${job.tenantId}: ${started ? "started" : "already started"} as ${runIdOfJob(job)}`);
 }

@@ -23,6 +23,7 @@ import { createMemoryRowStore, type MemoryRowStore } from "./row-store.ts";
 import { createMemoryRunStore } from "./run-store.ts";
 import { createMemoryShardStore, type MemoryShardStore } from "./shard-store.ts";
 import { createMemoryWebhookIds } from "./webhook-ids.ts";
+import { createRecordingRetrainRunner, type RecordingRetrainRunner } from "./retrain-runner.ts";
 
 /** Adapters whose extra handles let a test look inside (what was sent, stored, audited). */
 export interface MemoryAdapters extends Adapters {
@@ -34,6 +35,7 @@ export interface MemoryAdapters extends Adapters {
   results: MemoryResultCache;
   queues: RecordingJobQueues;
   audit: MemoryAuditLog;
+  retrains: RecordingRetrainRunner;
   /** The tables the batch, feedback, metrics and run twins share (D1's batches, feedback, rollups). */
   data: MemoryData;
 }
@@ -69,6 +71,7 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}): Memory
     webhookIds: createMemoryWebhookIds(),
     audit,
     metrics: createMemoryMetricsStore(data),
+    retrains: createRecordingRetrainRunner(),
     data,
   };
 }

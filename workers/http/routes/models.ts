@@ -7,7 +7,7 @@ import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { publishModel } from "../../services/publish-model.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { parseRequest } from "../../services/parse-request.ts";
-import { retrainModel } from "../../services/retrain-model.ts";
+import { startRetrain } from "../../services/start-retrain.ts";
 import { modelReadError } from "../../services/model-errors.ts";
 import { loadVersion, refreshChampionSoon } from "../../services/serving-model.ts";
 import { toModelDetail, toModelSummary } from "../../services/model-views.ts";
@@ -36,10 +36,11 @@ export const modelRoutes = new Hono<AppEnv>()
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.small, { emptyValue: {} });
     const { force } = parseRequest(RetrainRequest, value);
     const tenantId = c.get("principal").tenantId;
-    const outcome = await retrainModel(c.get("adapters"), c.env, { tenantId, trigger: "api", force });
+    const outcome = await startRetrain(c.get("adapters"), tenantId, force);
     if (outcome.status === "busy") throw new ApiError("RETRAIN_IN_PROGRESS", "Another retraining run is in progress.");
     const { status, ...rest } = outcome;
-    return c.json({ ...rest, status } satisfies RetrainResponse);
+    // 202 while the run goes on: its record shows how it ends.
+    return c.json({ ...rest, status } satisfies RetrainResponse, status === "running" ? 202 : 200);
   })
   .get("/models/:version", requireScope("read"), async (c) => {
     const adapters = c.get("adapters");

@@ -61,9 +61,14 @@ export interface Compaction {
   parts: PartitionSummary[];
 }
 
-export function planCompaction(setId: string, base: BaseInfo, labels: number): Compaction {
+export function planCompaction(
+  setId: string,
+  base: BaseInfo,
+  labels: number,
+  partitionRows = PARTITION_ROWS,
+): Compaction {
   const rows = base.rows + labels;
-  const partitions = Math.max(1, Math.ceil(rows / PARTITION_ROWS));
+  const partitions = Math.max(1, Math.ceil(rows / partitionRows));
   return {
     setId,
     featureNames: base.featureNames,

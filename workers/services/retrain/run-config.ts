@@ -15,7 +15,20 @@ export interface RetrainOutcome {
   details?: Record<string, unknown>;
 }
 
-export type RetrainConfig = Pick<Env, "RETRAIN_MIN_FEEDBACK" | "PROMOTION_MAX_DROP" | "PROMOTION_FLOOR">;
+/** The [vars] of wrangler.toml a run reads (strings, as bindings are). */
+export interface RetrainConfig {
+  RETRAIN_MIN_FEEDBACK: string;
+  PROMOTION_MAX_DROP: string;
+  PROMOTION_FLOOR: string;
+  RETRAIN_PARTITION_ROWS?: string;
+  RETRAIN_ROWS_PER_STEP?: string;
+}
+
+/** A whole number from a config string, or the default when unset or not a positive whole number. */
+export function configInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
 
 /**
  * A run holds the tenant's lease `retrain:<tenant>` for this long past its latest step; each step

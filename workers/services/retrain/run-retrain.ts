@@ -13,14 +13,22 @@ import {
   compactionStage,
   compactionTotals,
   compactStep,
+  PARTITION_ROWS,
   planCompaction,
   type Compaction,
 } from "./compaction.ts";
 import { evaluateChallenger } from "./evaluate.ts";
 import { ensureBaseShards } from "./labelled-frames.ts";
 import { hyperparametersOf, registerChallenger } from "./register.ts";
-import { RETRAIN_LEASE_MS, type RetrainConfig, type RetrainOutcome, type RetrainRequest } from "./run-config.ts";
 import {
+  configInt,
+  RETRAIN_LEASE_MS,
+  type RetrainConfig,
+  type RetrainOutcome,
+  type RetrainRequest,
+} from "./run-config.ts";
+import {
+  ROWS_PER_STEP,
   startTraining,
   trainingStage,
   trainResultOf,
@@ -94,7 +102,7 @@ export async function runRetrain(
       const model = champion ? await loadVersion(adapters.models, tenantId, champion.version) : null;
       const labels = await adapters.runs.countFeedbackSince(tenantId, -1);
       return {
-        compaction: planCompaction(runId, base, labels),
+        compaction: planCompaction(runId, base, labels, configInt(config.RETRAIN_PARTITION_ROWS, PARTITION_ROWS)),
         options: model ? hyperparametersOf(model.artifact.hyperparameters) : {},
         parentVersion: champion?.version ?? null,
       };
@@ -114,6 +122,7 @@ export async function runRetrain(
       featureNames: compaction.featureNames,
       shardRows: compaction.parts.map((p) => p.train),
       options: plan.options,
+      rowsPerStep: configInt(config.RETRAIN_ROWS_PER_STEP, ROWS_PER_STEP),
     };
     let training: Training = startTraining(input);
     while (training.stage !== "done") {
@@ -165,7 +174,8 @@ export async function runRetrain(
     };
     return await step("finish", () => finishRun(adapters, tenantId, compaction.setId, outcome, startedAt));
   } catch (error) {
-    const reason = `training failed: ${(error as Error).message}`;
+    // A Workflow hands back a step's error with its class name in the message; the reason is the cause.
+    const reason = `training failed: ${(error as Error).message.replace(/^(NonRetryableError|Error): /, "")}`;
     console.error(`retrain ${tenantId} ${runId}: ${reason}`);
     const outcome: RetrainOutcome = {
       runId,

@@ -50,6 +50,8 @@ export interface TrainingInput {
   /** Train shards 0…shards−1, and the rows in each. */
   shardRows: readonly number[];
   options: TrainOptions;
+  /** Train rows one step folds at most (whole shards; at least one). */
+  rowsPerStep?: number;
 }
 
 export function startTraining(input: TrainingInput): Training {
@@ -59,11 +61,11 @@ export function startTraining(input: TrainingInput): Training {
 export const usesStreaming = (options: TrainOptions) => resolveHyperparameters(options).solver === "newton";
 
 /** The shard indexes of the slice starting at `from`: whole shards up to ROWS_PER_STEP rows (at least one). */
-export function sliceFrom(shardRows: readonly number[], from: number): number[] {
+export function sliceFrom(shardRows: readonly number[], from: number, rowsPerStep = ROWS_PER_STEP): number[] {
   const slice: number[] = [];
   let rows = 0;
   for (let k = from; k < shardRows.length; k++) {
-    if (slice.length > 0 && rows + shardRows[k] > ROWS_PER_STEP) break;
+    if (slice.length > 0 && rows + shardRows[k] > rowsPerStep) break;
     slice.push(k);
     rows += shardRows[k];
   }
@@ -86,7 +88,7 @@ export async function trainStep(
 ): Promise<Training> {
   if (!usesStreaming(input.options)) return trainInMemory(shards, tenantId, input);
   if (t.stage === "done") return t;
-  const slice = sliceFrom(input.shardRows, t.next);
+  const slice = sliceFrom(input.shardRows, t.next, input.rowsPerStep);
   const next = t.next + slice.length;
   const last = next >= input.shardRows.length;
   if (t.stage === "moments") {

@@ -36,5 +36,10 @@ export function describeRetrain(result: RetrainResponse): { tone: "ok" | "warn" 
       return { tone: "", text: `Nothing was trained: ${result.reason ?? "no reason given"}.` };
     case "failed":
       return { tone: "bad", text: `Retraining failed: ${result.reason ?? "no reason given"}.` };
+    case "running":
+      return {
+        tone: "",
+        text: `Retraining is still running (run ${result.runId}); its outcome will show under Training runs.`,
+      };
   }
 }
