@@ -107,6 +107,19 @@ describe("the learning loop", () => {
     expect(details.gate.challengerAccuracy).toBeGreaterThan(0.9);
     const promoted = run?.challenger_version;
     expect(await champion(tenantId)).toBe(promoted);
+    // The run was a Workflow of several checkpointed steps, and says what it did.
+    const metrics = await (
+      await api("/v1/metrics", { key })
+    ).json<{
+      runs: { challengerVersion: string | null; work: Record<string, number> | null }[];
+    }>();
+    const work = metrics.runs.find((r) => r.challengerVersion === promoted)?.work;
+    expect(work).toMatchObject({
+      trainRows: details.trainRows,
+      shards: expect.any(Number),
+      passes: expect.any(Number),
+    });
+    expect(work?.steps).toBeGreaterThan(5);
 
     refreshChampionSoon(tenantId);
     const next = await submitAndWait(key, labelledRows(5, 100).features);

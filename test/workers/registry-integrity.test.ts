@@ -175,6 +175,28 @@ describe("loading and activating", () => {
 });
 
 describe("training runs", () => {
+  it("shows a long run that still holds its lease as running, however long ago it started", async () => {
+    const id = `run_long${Date.now()}`;
+    await env.DB.prepare(
+      "INSERT INTO training_runs (id, tenant_id, trigger, status, started_at) VALUES (?, ?, 'cron', 'running', ?)",
+    )
+      .bind(id, tenantId, Date.now() - 3 * 60 * 60 * 1000)
+      .run();
+    // Its latest step renewed the lease a moment ago.
+    await env.DB.prepare("INSERT OR REPLACE INTO locks (name, holder, expires_at) VALUES (?, ?, ?)")
+      .bind(`retrain:${tenantId}`, id, Date.now() + 60_000)
+      .run();
+    try {
+      const metrics = await (
+        await api("/v1/metrics", { key: admin })
+      ).json<{ runs: { runId: string; status: string }[] }>();
+      expect(metrics.runs.find((r) => r.runId === id)?.status).toBe("running");
+    } finally {
+      await env.DB.prepare("DELETE FROM locks WHERE name = ?").bind(`retrain:${tenantId}`).run();
+      await env.DB.prepare("UPDATE training_runs SET status = 'failed', reason = 'test' WHERE id = ?").bind(id).run();
+    }
+  });
+
   it("shows a run that died mid-way as expired, and the next run records it as failed", async () => {
     const id = `run_dead${Date.now()}`;
     await env.DB.prepare(

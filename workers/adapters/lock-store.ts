@@ -1,6 +1,6 @@
 // Named leases in D1: acquiring is one conditional upsert, so two racing callers cannot both
 // win; a lease expires, so a crashed holder cannot block forever.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { locks } from "../db/schema.ts";
 import type { Database } from "./database.ts";
 
@@ -13,6 +13,8 @@ export interface LockStore {
    */
   renew(name: string, holder: string, ttlMs: number, now?: number): Promise<boolean>;
   release(name: string, holder: string): Promise<void>;
+  /** Who holds the lease now (null when it is free or has run out). */
+  holder(name: string, now?: number): Promise<string | null>;
 }
 
 export function createLockStore(db: Database): LockStore {
@@ -36,6 +38,14 @@ export function createLockStore(db: Database): LockStore {
         .where(and(eq(locks.name, name), eq(locks.holder, holder)))
         .returning({ holder: locks.holder });
       return rows.length === 1;
+    },
+    async holder(name, now = Date.now()) {
+      const rows = await db
+        .select({ holder: locks.holder })
+        .from(locks)
+        .where(and(eq(locks.name, name), gte(locks.expiresAt, now)))
+        .limit(1);
+      return rows[0]?.holder ?? null;
     },
     async release(name, holder) {
       await db.delete(locks).where(and(eq(locks.name, name), eq(locks.holder, holder)));

@@ -62,6 +62,20 @@ export const ModelDetail = ModelSummary.extend({
 }).meta({ id: "ModelDetail" });
 export type ModelDetail = z.infer<typeof ModelDetail>;
 
+/** What a run that trained did, from its record: sizes, passes over the shards and step times. */
+export const RunWork = z
+  .object({
+    trainRows: z.number().int(),
+    holdoutRows: z.number().int(),
+    shards: z.number().int().describe("Hash partitions of the training set: train shards, holdout shards each"),
+    passes: z.number().int().describe("Passes over the train shards, the moments pass included"),
+    steps: z.number().int().describe("Workflow steps the run took, each checkpointed"),
+    maxStepMs: z.number().describe("Wall time of the slowest step (Workers show no CPU time to code)"),
+    durationMs: z.number(),
+  })
+  .meta({ id: "RunWork" });
+export type RunWork = z.infer<typeof RunWork>;
+
 export const TrainingRun = z
   .object({
     runId: z.string(),
@@ -71,6 +85,7 @@ export const TrainingRun = z
     championVersion: z.string().nullable(),
     challengerVersion: z.string().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
+    work: RunWork.nullable(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
   })

@@ -1,5 +1,5 @@
 // Public views of registry rows and training runs.
-import type { ModelDetail, ModelSummary, TrainingRun } from "../contract/api.ts";
+import { RunWork, type ModelDetail, type ModelSummary, type TrainingRun } from "../contract/api.ts";
 import type { Artifact } from "../../model/index.ts";
 import type { ModelRecord } from "../adapters/model-registry.ts";
 import type { RunRecord } from "../adapters/run-store.ts";
@@ -44,19 +44,32 @@ export function toModelDetail(record: ModelRecord, artifact: Artifact): ModelDet
 }
 
 /** A run still "running" after its lease ran out is shown as "expired": its isolate died. */
-export function toTrainingRun(run: RunRecord, leaseMs: number, now = Date.now()): TrainingRun {
-  const expired = run.status === "running" && run.startedAt + leaseMs < now;
+/**
+ * A run's view. A run still "running" is live while it holds the tenant's retrain lease (each of
+ * its steps renews it, so a long Workflow run stays live); without the lease it stopped taking
+ * steps, and shows as expired.
+ */
+export function toTrainingRun(run: RunRecord, leaseHolder: string | null): TrainingRun {
+  const details = parseObject(run.details);
+  const expired = run.status === "running" && run.id !== leaseHolder;
   return {
     runId: run.id,
     trigger: run.trigger,
     status: expired ? "expired" : run.status,
     reason: expired
-      ? `no outcome was recorded; its lease expired at ${new Date(run.startedAt + leaseMs).toISOString()}`
+      ? "no outcome was recorded and its lease expired: it stopped taking steps; the next run records it as failed"
       : run.reason,
     championVersion: run.championVersion,
     challengerVersion: run.challengerVersion,
-    details: parseObject(run.details),
+    details,
+    work: workOf(details),
     startedAt: new Date(run.startedAt).toISOString(),
     finishedAt: iso(run.finishedAt),
   };
+}
+
+/** The run's work figures, when its record has them all (runs that trained). */
+function workOf(details: Record<string, unknown> | null): RunWork | null {
+  const parsed = RunWork.safeParse(details);
+  return parsed.success ? parsed.data : null;
 }

@@ -7,7 +7,6 @@ import type { MetricsResponse } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { loadChampion } from "./serving-model.ts";
 import { toTrainingRun } from "./model-views.ts";
-import { RETRAIN_LEASE_MS } from "./retrain-model.ts";
 import { hourOf, latencyPercentile } from "./rollup.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -17,12 +16,13 @@ const DRIFT_MIN_ROWS = 100;
 export async function readMetrics(adapters: Adapters, tenantId: string, now = Date.now()): Promise<MetricsResponse> {
   const { metrics } = adapters;
   const since = hourOf(now - DAY);
-  const [live, byDay, volume, runs, champion] = await Promise.all([
+  const [live, byDay, volume, runs, champion, leaseHolder] = await Promise.all([
     metrics.accuracyByVersion(tenantId),
     metrics.accuracyByDay(tenantId, now - 30 * DAY),
     metrics.volumeSince(tenantId, since),
     adapters.runs.listRuns(tenantId, 20),
     loadChampion(adapters.models, tenantId),
+    adapters.locks.holder(`retrain:${tenantId}`, now),
   ]);
   const traffic = champion ? await metrics.trafficSince(tenantId, champion.version, since) : { rows: 0, bins: [] };
   return {
@@ -37,7 +37,7 @@ export async function readMetrics(adapters: Adapters, tenantId: string, now = Da
       latencyMsP95: latencyPercentile(volume.latency, 0.95),
     },
     drift: driftOf(champion?.artifact ?? null, traffic),
-    runs: runs.map((run) => toTrainingRun(run, RETRAIN_LEASE_MS, now)),
+    runs: runs.map((run) => toTrainingRun(run, leaseHolder)),
   };
 }
 

@@ -48,6 +48,17 @@ describeContract(
       expect(await locks.renew(name, "b", TTL, T + 2 * TTL + 8)).toBe(false);
     });
 
+    it("names the holder of a running lease, up to its last millisecond, and no one after", async () => {
+      const locks = await make();
+      const name = freshId("lease");
+      expect(await locks.holder(name, T)).toBeNull();
+      await locks.acquire(name, "a", TTL, T);
+      expect(await locks.holder(name, T + TTL)).toBe("a");
+      expect(await locks.holder(name, T + TTL + 1)).toBeNull();
+      await locks.release(name, "a");
+      expect(await locks.holder(name, T)).toBeNull();
+    });
+
     it("hands an expired lease to the next caller, for a fresh term", async () => {
       const locks = await make();
       const name = freshId("lease");

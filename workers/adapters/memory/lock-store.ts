@@ -18,6 +18,10 @@ export function createMemoryLockStore(): LockStore {
       lease.expiresAt = now + ttlMs;
       return true;
     },
+    async holder(name, now = Date.now()) {
+      const lease = leases.get(name);
+      return lease && lease.expiresAt >= now ? lease.holder : null;
+    },
     async release(name, holder) {
       if (leases.get(name)?.holder === holder) leases.delete(name);
     },
