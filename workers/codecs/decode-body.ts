@@ -33,12 +33,40 @@ export interface DecodeOptions {
   keepText?: boolean;
 }
 
-/** Returns the decoded JSON value of a request body, or throws an ApiError (4xx). */
-export async function decodeJsonBody(
+/** The decoded bytes of a body of an accepted media type, its type, and its hash when asked. */
+export interface DecodedBytes {
+  type: string;
+  bytes: Uint8Array;
+  sha256?: string;
+}
+
+/**
+ * Reads a body of one of `types` (its Content-Type) under the caps: compressed with gzip or
+ * deflate unless `compressed` is false, at most maxEncodedBytes as sent and maxDecodedBytes
+ * decoded. Throws an ApiError (4xx) otherwise.
+ */
+export async function decodeBodyBytes(
   request: Request,
   limits: BodyLimits,
-  options: DecodeOptions = {},
-): Promise<DecodedBody> {
+  types: readonly string[],
+  options: Pick<DecodeOptions, "compressed" | "hash"> = {},
+): Promise<DecodedBytes> {
+  const { encoding, encoded } = await readEncoded(request, limits, options);
+  const type = mediaType(request);
+  if (!types.includes(type)) {
+    throw new ApiError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type must be ${types.join(" or ")}, got "${type || "none"}".`,
+    );
+  }
+  if (encoded.byteLength === 0) throw new ApiError("MALFORMED_BODY", "The request body is empty.");
+  const bytes = await decompress(encoding, encoded, limits);
+  return { type, bytes, ...(options.hash ? { sha256: await sha256Hex(bytes) } : {}) };
+}
+
+const mediaType = (request: Request) => (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+
+async function readEncoded(request: Request, limits: BodyLimits, options: Pick<DecodeOptions, "compressed">) {
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && (options.compressed === false || !Object.hasOwn(ENCODINGS, encoding))) {
     throw new ApiError(
@@ -48,23 +76,44 @@ export async function decodeJsonBody(
         : `Content-Encoding "${encoding}" is not supported; use gzip, deflate or none.`,
     );
   }
-  const encoded = await readBodyBytes(request, limits.maxEncodedBytes);
+  return { encoding, encoded: await readBodyBytes(request, limits.maxEncodedBytes) };
+}
+
+async function decompress(encoding: string, encoded: Uint8Array, limits: BodyLimits): Promise<Uint8Array> {
+  if (encoding !== "identity") {
+    const format = streamFormat(ENCODINGS[encoding as keyof typeof ENCODINGS], encoded);
+    const stream = new Blob([encoded]).stream().pipeThrough(new DecompressionStream(format));
+    return readCapped(stream, limits.maxDecodedBytes, "decompressed body", encoded.byteLength, limits);
+  }
+  if (encoded.byteLength > limits.maxDecodedBytes) throw tooLarge("body", limits.maxDecodedBytes);
+  return encoded;
+}
+
+/** Returns the decoded JSON value of a request body, or throws an ApiError (4xx). */
+export async function decodeJsonBody(
+  request: Request,
+  limits: BodyLimits,
+  options: DecodeOptions = {},
+): Promise<DecodedBody> {
+  const { encoding, encoded } = await readEncoded(request, limits, options);
   if (encoded.byteLength === 0 && options.emptyValue !== undefined) {
     return { value: options.emptyValue, byteLength: 0, ...(options.keepText ? { text: "" } : {}) };
   }
-  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const type = mediaType(request);
   if (type !== "application/json") {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Content-Type must be application/json, got "${type || "none"}".`);
   }
   if (encoded.byteLength === 0) throw new ApiError("MALFORMED_BODY", "The request body is empty.");
-  let decoded = encoded;
-  if (encoding !== "identity") {
-    const format = streamFormat(ENCODINGS[encoding as keyof typeof ENCODINGS], encoded);
-    const stream = new Blob([encoded]).stream().pipeThrough(new DecompressionStream(format));
-    decoded = await readCapped(stream, limits.maxDecodedBytes, "decompressed body", encoded.byteLength, limits);
-  } else if (encoded.byteLength > limits.maxDecodedBytes) {
-    throw tooLarge("body", limits.maxDecodedBytes);
-  }
+  const decoded = await decompress(encoding, encoded, limits);
+  return parseJsonBytes(decoded, limits, options);
+}
+
+/** The JSON value of decoded bytes, its shape checked before parsing; throws an ApiError (4xx). */
+export async function parseJsonBytes(
+  decoded: Uint8Array,
+  limits: BodyLimits,
+  options: Pick<DecodeOptions, "hash" | "keepText"> = {},
+): Promise<DecodedBody> {
   const shape = checkJsonShape(decoded, limits);
   if (!shape.ok) {
     throw new ApiError(

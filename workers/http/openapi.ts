@@ -33,14 +33,21 @@ export const PATHS: PathDoc[] = [
   {
     method: "post",
     path: "/v1/batches",
-    summary: "Submit a batch of feature rows for scoring (gzip, deflate or plain JSON)",
+    summary:
+      "Submit a batch of feature rows for scoring: JSON, or an Arrow IPC stream with one numeric column per feature (any order) and an optional utf8 id column; gzip, deflate or plain",
     scope: "ingest",
     request: {
       headers: z.object({
         "content-encoding": z.enum(["gzip", "deflate", "identity"]).optional(),
         "idempotency-key": z.string().max(255).optional(),
       }),
-      body: { content: { "application/json": { schema: api.BatchRequest } } },
+      query: z.object({ callbackUrl: z.string().optional().describe("For Arrow bodies: where to POST the result") }),
+      body: {
+        content: {
+          "application/json": { schema: api.BatchRequest },
+          "application/vnd.apache.arrow.stream": { schema: z.string().meta({ format: "binary" }) },
+        },
+      },
     },
     ok: {
       status: 202,
@@ -87,7 +94,15 @@ export const PATHS: PathDoc[] = [
     path: "/v1/predict",
     summary: "Score up to 100 rows inline with the tenant's champion; each row gets a predictionId to label later",
     scope: "ingest",
-    request: { body: { content: { "application/json": { schema: api.PredictRequest } } } },
+    request: {
+      query: z.object({ log: z.enum(["false"]).optional().describe('For Arrow bodies: "false" opts out of logging') }),
+      body: {
+        content: {
+          "application/json": { schema: api.PredictRequest },
+          "application/vnd.apache.arrow.stream": { schema: z.string().meta({ format: "binary" }) },
+        },
+      },
+    },
     ok: { status: 200, description: "Predictions", schema: api.PredictResponse },
   },
   {

@@ -28,14 +28,35 @@ export function checkFeatureRows(
       );
     }
   }
-  if (ids) {
-    if (ids.length !== features.length) {
-      throw new ApiError("INVALID_BATCH", `ids has ${ids.length} entries for ${features.length} rows.`);
+  if (ids) checkIds(ids, features.length);
+}
+
+/** The same checks on column-major features (an Arrow batch): values in range, ids unique. */
+export function checkFeatureColumns(
+  batch: { rows: number; features: Float64Array; ids: readonly string[] | null },
+  featureNames: readonly string[],
+  modelVersion: string,
+): void {
+  const { rows, features } = batch;
+  for (let j = 0; j < featureNames.length; j++) {
+    for (let i = 0; i < rows; i++) {
+      const value = features[j * rows + i];
+      if (!(Math.abs(value) <= LIMITS.maxAbsFeatureValue)) {
+        throw new ApiError(
+          "VALUE_OUT_OF_RANGE",
+          `row ${i}, column "${featureNames[j]}" is ${value}; values must lie within ±${LIMITS.maxAbsFeatureValue} (model ${modelVersion}).`,
+        );
+      }
     }
-    const seen = new Set<string>();
-    for (const id of ids) {
-      if (seen.has(id)) throw new ApiError("INVALID_BATCH", `ids must be unique; "${id}" appears twice.`);
-      seen.add(id);
-    }
+  }
+  if (batch.ids) checkIds(batch.ids, rows);
+}
+
+function checkIds(ids: readonly string[], rows: number): void {
+  if (ids.length !== rows) throw new ApiError("INVALID_BATCH", `ids has ${ids.length} entries for ${rows} rows.`);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new ApiError("INVALID_BATCH", `ids must be unique; "${id}" appears twice.`);
+    seen.add(id);
   }
 }

@@ -15,13 +15,23 @@ import type { Adapters } from "../adapters/index.ts";
 import type { Principal } from "../adapters/key-store.ts";
 import { loadChampion, noModel } from "./serving-model.ts";
 import { parseBatchRequest } from "./parse-batch.ts";
-import { checkFeatureRows } from "./check-feature-rows.ts";
+import { checkFeatureColumns, checkFeatureRows } from "./check-feature-rows.ts";
+import { decodeArrowBatch } from "../codecs/arrow-batch.ts";
 
 export interface IngestInput {
-  body: unknown;
+  /** The decoded JSON value, or the bytes of an Arrow IPC stream (with its callbackUrl from the query). */
+  body: { kind: "json"; value: unknown } | { kind: "arrow"; bytes: Uint8Array; callbackUrl?: string };
   bodyHash: string;
   idempotencyKey: string | null;
   source: "api" | "dashboard";
+}
+
+/** A batch's rows as the row store keeps them: column-major features in the model's order. */
+interface BatchRows {
+  rows: number;
+  features: Float64Array;
+  ids: string[] | null;
+  callbackUrl?: string;
 }
 
 export async function ingestBatch(
@@ -29,24 +39,33 @@ export async function ingestBatch(
   principal: Principal,
   input: IngestInput,
 ): Promise<{ replayed: boolean; accepted: BatchAccepted }> {
-  const features = (input.body as { features?: unknown } | null)?.features;
-  if (Array.isArray(features) && features.length > LIMITS.maxBatchRows) {
-    throw new ApiError(
-      "BATCH_TOO_LARGE",
-      `A batch holds at most ${LIMITS.maxBatchRows} rows; this one has ${features.length}.`,
-    );
-  }
-  const request = parseBatchRequest(input.body);
-  if (request.callbackUrl !== undefined) {
-    const verdict = checkCallbackUrl(request.callbackUrl, LIMITS.maxCallbackUrlLength);
+  const json = input.body.kind === "json" ? parseJsonBatch(input.body.value) : null;
+  const callbackUrl = json ? json.callbackUrl : input.body.kind === "arrow" ? input.body.callbackUrl : undefined;
+  if (callbackUrl !== undefined) {
+    const verdict = checkCallbackUrl(callbackUrl, LIMITS.maxCallbackUrlLength);
     if (!verdict.ok) throw new ApiError("INVALID_CALLBACK_URL", `callbackUrl is refused: ${verdict.rule}.`);
   }
   const model = await loadChampion(adapters.models, principal.tenantId);
   if (!model) throw noModel();
-  checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);
+  const names = model.artifact.featureNames;
+  let batchRows: BatchRows;
+  if (json) {
+    checkFeatureRows(json.features, json.ids, names, model.version);
+    const features = columnsFromRows(json.features, names.length);
+    batchRows = { rows: json.features.length, features, ids: json.ids ?? null };
+  } else if (input.body.kind === "arrow") {
+    const arrow = decodeArrowBatch(input.body.bytes, names, {
+      maxRows: LIMITS.maxBatchRows,
+      maxIdLength: LIMITS.maxIdLength,
+    });
+    checkFeatureColumns(arrow, names, model.version);
+    batchRows = arrow;
+  } else {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "The body must be JSON or an Arrow IPC stream.");
+  }
 
-  const rows = request.features.length;
-  const d = model.artifact.featureNames.length;
+  const { rows } = batchRows;
+  const d = names.length;
   const chunks = planChunks(rows, d);
   const created = await adapters.batches.createBatch({
     id: newId("bat"),
@@ -56,7 +75,7 @@ export async function ingestBatch(
     featureCount: d,
     idempotencyKey: input.idempotencyKey,
     bodyHash: input.bodyHash,
-    callbackUrl: request.callbackUrl ?? null,
+    callbackUrl: callbackUrl ?? null,
     source: input.source,
   });
   const batch = created.batch;
@@ -72,8 +91,8 @@ export async function ingestBatch(
       rows,
       offset: 0,
       featureCount: d,
-      features: columnsFromRows(request.features, d),
-      ids: request.ids ?? null,
+      features: batchRows.features,
+      ids: batchRows.ids,
       margins: null,
       labels: null,
       modelVersion: null,
@@ -115,6 +134,18 @@ export function scoreJobsOf(batch: { id: string; tenantId: string; rows: number;
 export function chunkRange(rows: number, chunks: number, k: number): { offset: number; rows: number } {
   const offset = Math.floor((k * rows) / chunks);
   return { offset, rows: Math.floor(((k + 1) * rows) / chunks) - offset };
+}
+
+/** The JSON envelope: its row count checked before the full parse, then zod and the lean row parse. */
+function parseJsonBatch(value: unknown) {
+  const features = (value as { features?: unknown } | null)?.features;
+  if (Array.isArray(features) && features.length > LIMITS.maxBatchRows) {
+    throw new ApiError(
+      "BATCH_TOO_LARGE",
+      `A batch holds at most ${LIMITS.maxBatchRows} rows; this one has ${features.length}.`,
+    );
+  }
+  return parseBatchRequest(value);
 }
 
 function toAccepted(batchId: string, status: BatchAccepted["status"], rows: number): BatchAccepted {

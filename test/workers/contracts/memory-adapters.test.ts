@@ -69,7 +69,12 @@ describe("memory adapters", () => {
     const tenantId = principal.tenantId;
     const ids = Array.from({ length: ROWS }, (_, i) => `row-${i}`);
     const body = { features: rowsOf(batchRows), ids, callbackUrl: "https://client.example/done" };
-    const input = { body, bodyHash: "hash-1", idempotencyKey: "key-1", source: "api" as const };
+    const input = {
+      body: { kind: "json" as const, value: body },
+      bodyHash: "hash-1",
+      idempotencyKey: "key-1",
+      source: "api" as const,
+    };
     const { replayed, accepted } = await ingestBatch(adapters, principal, input);
     expect(replayed).toBe(false);
     expect(accepted).toMatchObject({ status: "pending", rows: ROWS });
@@ -126,7 +131,12 @@ describe("memory adapters", () => {
   it("keeps another tenant out of the batch", async () => {
     const { adapters, principal } = await tenantWithModel();
     const body = { features: rowsOf(selectRows(batchRows, [0, 1, 2])) };
-    const input = { body, bodyHash: "h", idempotencyKey: null, source: "api" as const };
+    const input = {
+      body: { kind: "json" as const, value: body },
+      bodyHash: "h",
+      idempotencyKey: null,
+      source: "api" as const,
+    };
     const { accepted } = await ingestBatch(adapters, principal, input);
     for (const job of adapters.queues.sent.score) await scoreChunk(adapters, job);
     expect(await readBatch(adapters, principal.tenantId, accepted.batchId)).toMatchObject({ status: "complete" });

@@ -4,7 +4,8 @@ import { Hono } from "hono";
 import { ExplainQuery, ListQuery, type BatchList } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
-import { decodeJsonBody } from "../../codecs/decode-body.ts";
+import { decodeBodyBytes, parseJsonBytes } from "../../codecs/decode-body.ts";
+import { ARROW_STREAM } from "../../codecs/arrow-batch.ts";
 import { decodeCursor, encodeCursor } from "../../codecs/cursor.ts";
 import { ingestBatch } from "../../services/ingest-batch.ts";
 import { readBatch, servableText } from "../../services/read-batch.ts";
@@ -26,10 +27,17 @@ export const batchRoutes = new Hono<AppEnv>()
     ) {
       throw new ApiError("INVALID_REQUEST", `Idempotency-Key must be 1–${LIMITS.maxIdempotencyKeyLength} characters.`);
     }
-    const decoded = await decodeJsonBody(c.req.raw, BODY_LIMITS.batch, { hash: idempotencyKey !== null });
+    // JSON, or an Arrow IPC stream (its callbackUrl, if any, in the query), each under the batch caps.
+    const decoded = await decodeBodyBytes(c.req.raw, BODY_LIMITS.batch, ["application/json", ARROW_STREAM], {
+      hash: idempotencyKey !== null,
+    });
+    const body =
+      decoded.type === ARROW_STREAM
+        ? { kind: "arrow" as const, bytes: decoded.bytes, callbackUrl: c.req.query("callbackUrl") }
+        : { kind: "json" as const, value: (await parseJsonBytes(decoded.bytes, BODY_LIMITS.batch)).value };
     const source = c.req.header("x-client") === "dashboard" ? "dashboard" : "api";
     const { replayed, accepted } = await ingestBatch(c.get("adapters"), c.get("principal"), {
-      body: decoded.value,
+      body,
       bodyHash: decoded.sha256 ?? "",
       idempotencyKey,
       source,

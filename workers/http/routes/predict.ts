@@ -7,7 +7,9 @@ import { Hono } from "hono";
 import { PredictRequest, type PredictResponse } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
-import { decodeJsonBody } from "../../codecs/decode-body.ts";
+import { decodeBodyBytes, parseJsonBytes } from "../../codecs/decode-body.ts";
+import { ARROW_STREAM, decodeArrowBatch } from "../../codecs/arrow-batch.ts";
+import { rowOf } from "../../codecs/row-frame.ts";
 import { probabilityOf, scoreRows } from "../../../model/index.ts";
 import { checkFeatureRows } from "../../services/check-feature-rows.ts";
 import { contributionsOf } from "../../services/explain-predictions.ts";
@@ -19,19 +21,15 @@ import { requireScope } from "../authenticate.ts";
 import type { AppEnv } from "../app-env.ts";
 
 export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("ingest"), async (c) => {
-  const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.predict);
-  const features = (value as { features?: unknown } | null)?.features;
-  if (Array.isArray(features) && features.length > LIMITS.maxPredictRows) {
-    throw new ApiError(
-      "BATCH_TOO_LARGE",
-      `/v1/predict takes at most ${LIMITS.maxPredictRows} rows; use /v1/batches for more.`,
-    );
-  }
-  const request = parseRequest(PredictRequest, value, "INVALID_BATCH");
+  const decoded = await decodeBodyBytes(c.req.raw, BODY_LIMITS.predict, ["application/json", ARROW_STREAM]);
   const adapters = c.get("adapters");
   const tenantId = c.get("principal").tenantId;
+  const arrow = decoded.type === ARROW_STREAM;
+  const json = arrow ? null : parsePredictJson((await parseJsonBytes(decoded.bytes, BODY_LIMITS.predict)).value);
   const model = await loadChampion(adapters.models, tenantId);
   if (!model) throw noModel();
+  // An Arrow body says "log": false as ?log=false; its rows are few (≤ 100), so they become row arrays.
+  const request = json ?? arrowRequest(decoded.bytes, model.artifact.featureNames, c.req.query("log") !== "false");
   checkFeatureRows(request.features, request.ids, model.artifact.featureNames, model.version);
   const explain = c.req.query("explain") === "1" || c.req.query("explain") === "true";
   const { margins, labels } = scoreRows(model.compiled, request.features);
@@ -68,5 +66,33 @@ export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("i
   }
   return c.json(body);
 });
+
+function parsePredictJson(value: unknown) {
+  const features = (value as { features?: unknown } | null)?.features;
+  if (Array.isArray(features) && features.length > LIMITS.maxPredictRows) {
+    throw new ApiError(
+      "BATCH_TOO_LARGE",
+      `/v1/predict takes at most ${LIMITS.maxPredictRows} rows; use /v1/batches for more.`,
+    );
+  }
+  return parseRequest(PredictRequest, value, "INVALID_BATCH");
+}
+
+function arrowRequest(bytes: Uint8Array, featureNames: readonly string[], log: boolean) {
+  const batch = decodeArrowBatch(bytes, featureNames, {
+    maxRows: LIMITS.maxPredictRows,
+    maxIdLength: LIMITS.maxIdLength,
+  });
+  const frame = {
+    ...batch,
+    offset: 0,
+    featureCount: featureNames.length,
+    margins: null,
+    labels: null,
+    modelVersion: null,
+  };
+  const features = Array.from({ length: batch.rows }, (_, i) => rowOf(frame, i));
+  return { features, ids: batch.ids ?? undefined, log };
+}
 
 const afterResponse = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
