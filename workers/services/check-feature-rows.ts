@@ -52,7 +52,8 @@ export function checkFeatureColumns(
   if (batch.ids) checkIds(batch.ids, rows);
 }
 
-function checkIds(ids: readonly string[], rows: number): void {
+/** Client ids: one per row, unique. */
+export function checkIds(ids: readonly string[], rows: number): void {
   if (ids.length !== rows) throw new ApiError("INVALID_BATCH", `ids has ${ids.length} entries for ${rows} rows.`);
   const seen = new Set<string>();
   for (const id of ids) {

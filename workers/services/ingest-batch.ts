@@ -8,14 +8,13 @@ import type { BatchAccepted } from "../contract/api.ts";
 import type { ScoreJob } from "../contract/messages.ts";
 import { ApiError } from "../contract/errors.ts";
 import { LIMITS } from "../contract/limits.ts";
-import { columnsFromRows } from "../codecs/row-frame.ts";
 import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { newId } from "../codecs/ids.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { Principal } from "../adapters/key-store.ts";
 import { loadChampion, noModel } from "./serving-model.ts";
-import { parseBatchRequest } from "./parse-batch.ts";
-import { checkFeatureColumns, checkFeatureRows } from "./check-feature-rows.ts";
+import { batchColumns, parseBatchEnvelope, parseBatchRequest } from "./parse-batch.ts";
+import { checkFeatureColumns, checkIds } from "./check-feature-rows.ts";
 import { decodeArrowBatch } from "../codecs/arrow-batch.ts";
 
 export interface IngestInput {
@@ -39,20 +38,25 @@ export async function ingestBatch(
   principal: Principal,
   input: IngestInput,
 ): Promise<{ replayed: boolean; accepted: BatchAccepted }> {
-  const json = input.body.kind === "json" ? parseJsonBatch(input.body.value) : null;
+  const json = input.body.kind === "json" ? parseJsonEnvelope(input.body.value) : null;
   const callbackUrl = json ? json.callbackUrl : input.body.kind === "arrow" ? input.body.callbackUrl : undefined;
   if (callbackUrl !== undefined) {
     const verdict = checkCallbackUrl(callbackUrl, LIMITS.maxCallbackUrlLength);
     if (!verdict.ok) throw new ApiError("INVALID_CALLBACK_URL", `callbackUrl is refused: ${verdict.rule}.`);
   }
   const model = await loadChampion(adapters.models, principal.tenantId);
-  if (!model) throw noModel();
+  if (!model) {
+    // Malformed rows are refused as such even where no model could score them.
+    if (input.body.kind === "json") parseBatchRequest(input.body.value);
+    throw noModel();
+  }
   const names = model.artifact.featureNames;
   let batchRows: BatchRows;
-  if (json) {
-    checkFeatureRows(json.features, json.ids, names, model.version);
-    const features = columnsFromRows(json.features, names.length);
-    batchRows = { rows: json.features.length, features, ids: json.ids ?? null };
+  if (json && input.body.kind === "json") {
+    // One pass over the rows: checked against the model and written as columns together.
+    const { rows, features } = batchColumns(input.body.value, names, model.version);
+    if (json.ids) checkIds(json.ids, rows);
+    batchRows = { rows, features, ids: json.ids ?? null };
   } else if (input.body.kind === "arrow") {
     const arrow = decodeArrowBatch(input.body.bytes, names, {
       maxRows: LIMITS.maxBatchRows,
@@ -136,8 +140,8 @@ export function chunkRange(rows: number, chunks: number, k: number): { offset: n
   return { offset, rows: Math.floor(((k + 1) * rows) / chunks) - offset };
 }
 
-/** The JSON envelope: its row count checked before the full parse, then zod and the lean row parse. */
-function parseJsonBatch(value: unknown) {
+/** The JSON envelope (ids, callbackUrl) by zod, after the row count; the rows wait for the model. */
+function parseJsonEnvelope(value: unknown) {
   const features = (value as { features?: unknown } | null)?.features;
   if (Array.isArray(features) && features.length > LIMITS.maxBatchRows) {
     throw new ApiError(
@@ -145,7 +149,7 @@ function parseJsonBatch(value: unknown) {
       `A batch holds at most ${LIMITS.maxBatchRows} rows; this one has ${features.length}.`,
     );
   }
-  return parseBatchRequest(value);
+  return parseBatchEnvelope(value);
 }
 
 function toAccepted(batchId: string, status: BatchAccepted["status"], rows: number): BatchAccepted {
