@@ -73,7 +73,7 @@ export async function stopAll(): Promise<void> {
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
     interrupted = true;
-    console.error(`\nbench:scale: ${signal}, stopping the server`);
+    console.error(`\n${process.env.npm_lifecycle_event ?? "bench"}: ${signal}, stopping the server`);
     void stopAll().finally(() => process.exit(130));
   });
 }
@@ -94,12 +94,15 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(): Promise<{ url: string; server: ChildProcess; log: string }> {
+/** wrangler dev on free ports over the fresh state, with `vars` ("NAME:value") passed as --var. */
+export async function startServer(
+  vars: readonly string[] = ["METER:on"],
+): Promise<{ url: string; server: ChildProcess; log: string }> {
   const [port, inspector] = [await freePort(), await freePort()];
   const assets = join(dir, "assets");
   mkdirSync(assets);
   const log = join(dir, "wrangler-dev.log");
-  // Vars other than METER keep their wrangler.toml defaults. --log-level warn: wrangler would
+  // Vars not passed keep their wrangler.toml defaults. --log-level warn: wrangler would
   // otherwise print a line per request, CPU taken from the machine being measured.
   const server = spawnNode(
     [
@@ -118,8 +121,7 @@ export async function startServer(): Promise<{ url: string; server: ChildProcess
       "warn",
       "--assets",
       assets,
-      "--var",
-      "METER:on",
+      ...vars.flatMap((v) => ["--var", v]),
     ],
     {},
     log,

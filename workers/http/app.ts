@@ -13,6 +13,7 @@ import { referenceRoutes } from "./routes/reference.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { meterRoutes } from "./routes/meter.ts";
+import { benchRoutes } from "./routes/bench.ts";
 
 // The API answers JSON (and CSV), which must never load or run anything, nor be framed.
 const JSON_POLICY = {
@@ -45,5 +46,6 @@ export function createApp() {
   app.route("/v1", modelRoutes);
   app.route("/v1", referenceRoutes);
   app.route("/v1", meterRoutes);
+  app.route("/v1", benchRoutes);
   return app;
 }
