@@ -29,7 +29,7 @@ import { startServer, state, stopAll, tail, wasInterrupted } from "./bench-scale
 const started = performance.now();
 const DEADLINE = Date.now() + 5 * 60 * 1000;
 /** Accept CPU: calls × rounds, each round every section REPS times (services/bench-accept.ts). */
-const ACCEPT_CALLS = 4;
+const ACCEPT_CALLS = 8;
 const ACCEPT_ROUNDS = 5;
 /** POST → complete batches of each kind, and turns of health / predict / predict unlogged. */
 const BATCHES_PER_KIND = 100;

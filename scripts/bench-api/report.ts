@@ -38,13 +38,15 @@ export function printAccept(a: AcceptFigures, sizes: { json: number; arrow: numb
   return [
     {
       label: "(a) JSON accept <= 1.5x (DecompressionStream + JSON.parse)",
-      met: a.jsonToBaseline.ofMedians <= 1.5,
-      figure: `${ratio(a.jsonToBaseline.ofMedians)} (${ms(a.medianMs.json, 0)} / ${ms(a.medianMs.baseline, 0)}; per-round ${ratio(a.jsonToBaseline.perRound)})`,
+      // Judged on the median of per-round ratios: each pair ran back to back, so a slow moment of
+      // the machine moves both sides of a round together.
+      met: a.jsonToBaseline.perRound <= 1.5,
+      figure: `${ratio(a.jsonToBaseline.perRound)} (median of per-round ratios; medians ${ms(a.medianMs.json, 0)} / ${ms(a.medianMs.baseline, 0)} = ${ratio(a.jsonToBaseline.ofMedians)})`,
     },
     {
       label: "(a) Arrow accept <= 0.5x JSON accept",
-      met: a.arrowToJson.ofMedians <= 0.5,
-      figure: `${ratio(a.arrowToJson.ofMedians)} (${ms(a.medianMs.arrow, 0)} / ${ms(a.medianMs.json, 0)}; per-round ${ratio(a.arrowToJson.perRound)})`,
+      met: a.arrowToJson.perRound <= 0.5,
+      figure: `${ratio(a.arrowToJson.perRound)} (median of per-round ratios; medians ${ms(a.medianMs.arrow, 0)} / ${ms(a.medianMs.json, 0)} = ${ratio(a.arrowToJson.ofMedians)})`,
     },
   ];
 }

@@ -110,6 +110,40 @@ describe("JSON that would parse into far more memory than its bytes", () => {
     expect(sent).toEqual([]);
   });
 
+  it("refuses the same bomb when its gzip trailer lies that it holds 1 KB, storing nothing", async () => {
+    // The trailer's ISIZE sizes the fast path's fixed-length read: a lie must still end in a 4xx
+    // without the 16 MiB ever being gathered.
+    const body = bomb() as Uint8Array<ArrayBuffer>;
+    new DataView(body.buffer, body.byteOffset + body.byteLength - 4).setUint32(0, 1024, true);
+    const { response, sent } = await post("gzip", body);
+    expect([400, 413]).toContain(response.status);
+    expect(["MALFORMED_BODY", "PAYLOAD_TOO_LARGE"]).toContain((await response.json<ErrorBody>()).error.code);
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses a body of two gzip members with 400 (the runtime reads one member), storing nothing", async () => {
+    const text = JSON.stringify({ features: makeRows(50, 4, 81) });
+    const cut = Math.floor(text.length / 2);
+    const first = gzipSync(new TextEncoder().encode(text.slice(0, cut)));
+    const second = gzipSync(new TextEncoder().encode(text.slice(cut)));
+    const body = new Uint8Array(first.length + second.length);
+    body.set(first, 0);
+    body.set(second, first.length);
+    const { response, sent } = await post("gzip", body);
+    expect(response.status).toBe(400);
+    expect((await response.json<ErrorBody>()).error.code).toBe("MALFORMED_BODY");
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses gzip whose trailer is corrupt with 400, storing nothing", async () => {
+    const body = gzipJson({ features: makeRows(20, 4, 82) });
+    body[body.length - 6] ^= 0xff; // the CRC-32 no longer matches
+    const { response, sent } = await post("gzip", body);
+    expect(response.status).toBe(400);
+    expect((await response.json<ErrorBody>()).error.code).toBe("MALFORMED_BODY");
+    expect(sent).toEqual([]);
+  });
+
   it("is refused as too large on its shape, before it is parsed, and leaves nothing behind", async () => {
     // 4 MiB of "[0]," sent plainly: within every byte cap, but a million arrays once parsed.
     const body = `{"features":[${"[0],".repeat((4 * MiB) / 4 - 8)}[0]]}`;

@@ -81,6 +81,23 @@ async function label(key: string, predictionIds: string[], labels: (0 | 1)[]) {
 }
 
 describe("the prediction log", () => {
+  it("logs every row of calls answered together, which the isolate appends in one request", async () => {
+    const t = await createTenantKey();
+    await holdFlush(t.tenantId);
+    const rows = makeRows(6, 4, 309);
+    // Answered within one 20 ms window: the first call's append carries the others' rows.
+    const answers = (await Promise.all(rows.map((row) => predict(t.key, [row])))).map((a) => a[0]);
+    expect(await flush(t.tenantId)).toBe(true);
+    expect(await loggedBatches(t.tenantId)).toEqual([
+      { id: expect.stringMatching(/^bat_seg/), rows: 6, chunks: 1, status: "complete" },
+    ]);
+    const refs = await adapters().predictionLog.resolve(
+      t.tenantId,
+      answers.map((a) => a.predictionId.split(".")[0]),
+    );
+    expect(refs.size).toBe(6);
+  });
+
   it("turns 50 one-row predict calls into one R2 object and one D1 batch row, and every predictionId labels its row", async () => {
     const t = await createTenantKey();
     await holdFlush(t.tenantId);

@@ -71,6 +71,11 @@ export class PredictionLog extends DurableObject<Env> {
     this.tables = openLogTables(ctx.storage);
   }
 
+  /** Several calls' rows at once (an isolate's calls of the last few milliseconds); each as append. */
+  async appendMany(entries: readonly LoggedRequest[]): Promise<void> {
+    for (const entry of entries) await this.append(entry);
+  }
+
   async append(entry: LoggedRequest): Promise<void> {
     const rows = entry.features.length;
     if (rows === 0) return;
