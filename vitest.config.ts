@@ -31,14 +31,14 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               // A test-only key for the WEBHOOK_SECRETS_KEY Worker secret (never used outside tests).
-              // Small retrain pieces, so every retrain in the tests spans several partitions and
-              // several training steps per pass, as a large tenant's does.
+              // Small retrain pieces, so every retrain of the 1,500-row demo data in the tests spans
+              // two partitions and two training steps per pass, as a large tenant's spans many.
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   WEBHOOK_SECRETS_KEY: TEST_SECRETS_KEY,
-                  RETRAIN_PARTITION_ROWS: "400",
-                  RETRAIN_ROWS_PER_STEP: "300",
+                  RETRAIN_PARTITION_ROWS: "800",
+                  RETRAIN_ROWS_PER_STEP: "700",
                 },
               },
             }),
@@ -46,6 +46,9 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
+            // A retrain through the API is a Workflow of a few dozen checkpointed steps: seconds
+            // on a busy 2-core machine, where 5 s was the default.
+            testTimeout: 20_000,
             setupFiles: ["./test/workers/apply-migrations.ts"],
           },
         },

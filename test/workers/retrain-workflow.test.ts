@@ -2,7 +2,7 @@
 // registered version; steps cut short after their writes (a shard pass, the registration) are run
 // again from the same checkpoint without a second version; a failing run ends recorded with its
 // reason, its shards gone and its lease free. The tests run with small pieces (vitest.config.ts:
-// 400 rows a partition, 300 train rows a step), so a pass spans several steps.
+// 800 rows a partition, 700 train rows a step), so a pass spans several steps.
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

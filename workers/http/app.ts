@@ -1,10 +1,8 @@
 // The Hono app for /v1: request ids, security headers, adapters from bindings, one error body,
 // the routes.
-import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { createAdapters } from "../adapters/index.ts";
-import type { AppEnv } from "./app-env.ts";
 import { handleError, handleNotFound } from "./handle-error.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -14,6 +12,8 @@ import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { meterRoutes } from "./routes/meter.ts";
 import { benchRoutes } from "./routes/bench.ts";
+import { apiRouter } from "./api-route.ts";
+import { registerDocumentParts } from "./openapi.ts";
 
 // The API answers JSON (and CSV), which must never load or run anything, nor be framed.
 const JSON_POLICY = {
@@ -27,7 +27,7 @@ const DOCS_POLICY = { ...JSON_POLICY, styleSrc: ["'unsafe-inline'"] };
 const hardening = { xFrameOptions: "DENY", referrerPolicy: "no-referrer" } as const;
 
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  const app = apiRouter();
   app.use("*", requestId({ headerName: "x-request-id" }));
   // Headers are set after the handler (errors and 404s included); the outer middleware sets them
   // last, so the /v1/docs policy is registered first to win over the JSON one for that page.
@@ -44,8 +44,9 @@ export function createApp() {
   app.route("/v1", predictRoutes);
   app.route("/v1", feedbackRoutes);
   app.route("/v1", modelRoutes);
-  app.route("/v1", referenceRoutes);
+  app.route("/v1", referenceRoutes(app));
   app.route("/v1", meterRoutes);
   app.route("/v1", benchRoutes);
+  registerDocumentParts(app);
   return app;
 }

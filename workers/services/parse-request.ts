@@ -10,9 +10,13 @@ export function parseRequest<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  throw new ApiError(code, describeIssue(result.error.issues[0]));
+}
+
+/** "features[3][1]: expected number, received string", or "body: …" for the whole value. */
+export function describeIssue(issue: { path: readonly PropertyKey[]; message: string }): string {
   const where = issue.path.length ? formatPath(issue.path) : "body";
-  throw new ApiError(code, `${where}: ${issue.message}`);
+  return `${where}: ${issue.message}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -1,7 +1,7 @@
 // /v1/batches: submit a compressed batch (ingest scope), list and read batches (read scope),
 // delete one with everything derived from it (admin scope).
-import { Hono } from "hono";
-import { ExplainQuery, ListQuery, type BatchList } from "../../contract/api.ts";
+import { z } from "zod";
+import { BatchAccepted, BatchId, BatchList, BatchResult, ExplainQuery, ListQuery } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeBodyBytes, parseJsonBytes } from "../../codecs/decode-body.ts";
@@ -14,12 +14,117 @@ import { explainPredictions } from "../../services/explain-predictions.ts";
 import { toBatchSummary } from "../../services/batch-result.ts";
 import { exportBatchCsv } from "../../services/export-batch.ts";
 import { parseRequest } from "../../services/parse-request.ts";
-import { requireScope } from "../authenticate.ts";
-import type { AppEnv } from "../app-env.ts";
+import { apiRoute, apiRouter, storedJson } from "../api-route.ts";
 import { batchIdParam } from "../params.ts";
 
-export const batchRoutes = new Hono<AppEnv>()
-  .post("/batches", requireScope("ingest"), async (c) => {
+const BatchParams = z.object({ id: BatchId });
+
+const submit = apiRoute({
+  method: "post",
+  path: "/batches",
+  operationId: "submitBatch",
+  tags: ["Batches"],
+  summary: "Submit a batch of feature rows for scoring: JSON or an Arrow IPC stream, gzip, deflate or plain",
+  description:
+    "JSON: `{features, ids?, callbackUrl?}`. Arrow: one numeric column per model feature (any order) and an optional utf8 `id` column; its `callbackUrl` goes in the query. The rows are durable in R2 when the 202 is sent; poll `statusUrl` or wait for the signed callback. Answered 200 with the original batch when an `Idempotency-Key` is replayed.",
+  scope: "ingest",
+  headers: z.object({
+    // Described, not enforced here: the body decoder answers an unknown encoding with its 415.
+    "content-encoding": z.string().optional().describe("gzip, deflate or identity (the default)"),
+    "idempotency-key": z
+      .string()
+      .optional()
+      .describe(
+        `1–${LIMITS.maxIdempotencyKeyLength} characters; a replay with the same body answers the original batch`,
+      ),
+  }),
+  query: z.object({ callbackUrl: z.string().optional().describe("For Arrow bodies: where to POST the result") }),
+  body: {
+    "application/json": { component: "BatchRequest" },
+    "application/vnd.apache.arrow.stream": { binary: true, description: "An Arrow IPC stream" },
+  },
+  ok: {
+    status: [202, 200],
+    description: "Accepted (200: an Idempotency-Key replayed)",
+    schema: BatchAccepted,
+    example: {
+      batchId: "bat_mx67060m4c5dc77ed9ef",
+      status: "pending",
+      rows: 1000,
+      statusUrl: "/v1/batches/bat_mx67060m4c5dc77ed9ef",
+    },
+  },
+  errors: [
+    "INVALID_REQUEST",
+    "MALFORMED_BODY",
+    "INVALID_BATCH",
+    "FEATURE_COUNT_MISMATCH",
+    "VALUE_OUT_OF_RANGE",
+    "INVALID_CALLBACK_URL",
+    "IDEMPOTENCY_CONFLICT",
+    "PAYLOAD_TOO_LARGE",
+    "BATCH_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "UNSUPPORTED_ENCODING",
+    "MODEL_UNAVAILABLE",
+    "STORAGE_UNAVAILABLE",
+    "ENQUEUE_FAILED",
+  ],
+});
+
+const list = apiRoute({
+  method: "get",
+  path: "/batches",
+  operationId: "listBatches",
+  tags: ["Batches"],
+  summary: "List this tenant's batches, newest first",
+  scope: "read",
+  query: ListQuery,
+  ok: { status: 200, description: "One page", schema: BatchList },
+  errors: ["INVALID_REQUEST"],
+});
+
+const exportCsv = apiRoute({
+  method: "get",
+  path: "/batches/{id}/export.csv",
+  operationId: "exportBatchCsv",
+  tags: ["Batches"],
+  summary: "Features, predictions and feedback of a batch as CSV",
+  scope: "read",
+  params: BatchParams,
+  ok: { status: 200, description: "CSV, streamed", contentType: "text/csv" },
+  errors: ["INVALID_REQUEST", "NOT_FOUND"],
+});
+
+const remove = apiRoute({
+  method: "delete",
+  path: "/batches/{id}",
+  operationId: "deleteBatch",
+  tags: ["Batches"],
+  summary: "Delete a batch: its rows, result and labels, everywhere (audited)",
+  description:
+    "Labels deleted with it no longer reach later training sets. Batches also go when the tenant's retention runs out.",
+  scope: "admin",
+  params: BatchParams,
+  ok: { status: 204, description: "Deleted" },
+  errors: ["INVALID_REQUEST", "NOT_FOUND"],
+});
+
+const get = apiRoute({
+  method: "get",
+  path: "/batches/{id}",
+  operationId: "getBatch",
+  tags: ["Batches"],
+  summary: "A batch's status and, once complete, its predictions",
+  scope: "read",
+  params: BatchParams,
+  query: ExplainQuery,
+  ok: { status: 200, description: "The batch", schema: BatchResult },
+  errors: ["INVALID_REQUEST", "NOT_FOUND"],
+});
+
+export const batchRoutes = apiRouter()
+  .openapi(submit, async (c) => {
     const idempotencyKey = c.req.header("idempotency-key") ?? null;
     if (
       idempotencyKey !== null &&
@@ -43,9 +148,9 @@ export const batchRoutes = new Hono<AppEnv>()
       source,
     });
     c.header("Location", accepted.statusUrl);
-    return c.json(accepted, replayed ? 200 : 202);
+    return replayed ? c.json(accepted, 200) : c.json(accepted, 202);
   })
-  .get("/batches", requireScope("read"), async (c) => {
+  .openapi(list, async (c) => {
     const query = parseRequest(ListQuery, c.req.query());
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const rows = await c.get("adapters").batches.listBatches(c.get("principal").tenantId, query.limit + 1, after);
@@ -55,9 +160,9 @@ export const batchRoutes = new Hono<AppEnv>()
       batches: page.map(toBatchSummary),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     };
-    return c.json(body);
+    return c.json(body, 200);
   })
-  .get("/batches/:id/export.csv", requireScope("read"), async (c) => {
+  .openapi(exportCsv, async (c) => {
     const adapters = c.get("adapters");
     const id = batchIdParam(c);
     const batch = await adapters.batches.findBatch(c.get("principal").tenantId, id);
@@ -69,7 +174,7 @@ export const batchRoutes = new Hono<AppEnv>()
       },
     });
   })
-  .delete("/batches/:id", requireScope("admin"), async (c) => {
+  .openapi(remove, async (c) => {
     const id = batchIdParam(c);
     const principal = c.get("principal");
     if (!(await deleteBatch(c.get("adapters"), principal.tenantId, id, `key:${principal.keyId}`))) {
@@ -77,7 +182,7 @@ export const batchRoutes = new Hono<AppEnv>()
     }
     return c.body(null, 204);
   })
-  .get("/batches/:id", requireScope("read"), async (c) => {
+  .openapi(get, async (c) => {
     const { explain } = parseRequest(ExplainQuery, c.req.query());
     const adapters = c.get("adapters");
     const id = batchIdParam(c);
@@ -85,8 +190,8 @@ export const batchRoutes = new Hono<AppEnv>()
     const explained = explain === "1" || explain === "true";
     const entry = await adapters.results.getResultText(id);
     const text = explained ? null : servableText(entry, tenantId);
-    if (text !== null) return c.body(text, 200, { "content-type": "application/json" });
+    if (text !== null) return storedJson<BatchResult>(c, text);
     const result = await readBatch(adapters, tenantId, id, entry);
     if (!result) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
-    return c.json(explained ? await explainPredictions(adapters, tenantId, result) : result);
+    return c.json(explained ? await explainPredictions(adapters, tenantId, result) : result, 200);
   });

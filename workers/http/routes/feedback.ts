@@ -1,11 +1,12 @@
 // Feedback: POST /v1/batches/:id/feedback (API key, `feedback` scope) and
 // POST /v1/webhooks/feedback (Standard Webhooks signature with the tenant's secret).
-import { Hono } from "hono";
+import { z } from "zod";
 import {
+  BatchId,
+  FeedbackAccepted,
   FeedbackRequest,
   PredictionFeedbackRequest,
   WebhookFeedback,
-  type FeedbackAccepted,
 } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS } from "../../contract/limits.ts";
@@ -14,16 +15,75 @@ import { createWebhookSecret, verifyWebhook } from "../../codecs/standard-webhoo
 import { parseRequest } from "../../services/parse-request.ts";
 import { submitFeedback } from "../../services/submit-feedback.ts";
 import { submitPredictionFeedback } from "../../services/submit-prediction-feedback.ts";
-import { requireScope } from "../authenticate.ts";
-import type { AppEnv } from "../app-env.ts";
+import { apiRoute, apiRouter } from "../api-route.ts";
 import { batchIdParam } from "../params.ts";
+
+const BODY_ERRORS = ["MALFORMED_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_ENCODING"] as const;
+const queued = { description: "Queued for recording", schema: FeedbackAccepted };
+
+const batchFeedback = apiRoute({
+  method: "post",
+  path: "/batches/{id}/feedback",
+  operationId: "sendBatchFeedback",
+  tags: ["Feedback"],
+  summary: "Send the true labels of scored rows (by row index or client id); the latest label wins",
+  scope: "feedback",
+  params: z.object({ id: BatchId }),
+  body: { "application/json": { component: "FeedbackRequest" } },
+  ok: { status: 202, ...queued, example: { batchId: "bat_mx67060m4c5dc77ed9ef", accepted: 2 } },
+  errors: [...BODY_ERRORS, "INVALID_REQUEST", "NOT_FOUND", "UNKNOWN_ROWS", "ENQUEUE_FAILED"],
+});
+
+const predictionFeedback = apiRoute({
+  method: "post",
+  path: "/predictions/feedback",
+  operationId: "sendPredictionFeedback",
+  tags: ["Feedback"],
+  summary: "Send the true labels of rows scored by POST /v1/predict, by their predictionIds",
+  description:
+    "A prediction is recorded about a second after its answer; until then its id is refused as unknown. Every id is checked before anything is queued.",
+  scope: "feedback",
+  body: { "application/json": { component: "PredictionFeedbackRequest" } },
+  ok: { status: 202, ...queued, example: { accepted: 2 } },
+  errors: [...BODY_ERRORS, "INVALID_REQUEST", "UNKNOWN_ROWS", "ENQUEUE_FAILED"],
+});
+
+const webhook = apiRoute({
+  method: "post",
+  path: "/webhooks/feedback",
+  operationId: "receiveFeedbackWebhook",
+  tags: ["Feedback"],
+  summary: "Feedback from another system, signed with Standard Webhooks and the tenant's secret",
+  description:
+    "Verified with webhook-id, webhook-timestamp (five-minute tolerance) and webhook-signature (v1, HMAC-SHA256). Every verification failure, a missing header included, gets the same 401, so tenant names cannot be probed. A replayed webhook-id is answered 200 and not applied again.",
+  scope: null,
+  // Not validated here: a missing header must get the same 401 as a bad signature.
+  headers: z.object({
+    "webhook-id": z.string().optional().describe("Required for verification"),
+    "webhook-timestamp": z.string().optional().describe("Required for verification: Unix seconds"),
+    "webhook-signature": z.string().optional().describe("Required for verification: v1,<base64 HMAC-SHA256>"),
+  }),
+  body: { "application/json": { component: "WebhookFeedback" } },
+  ok: { status: [202, 200], ...queued, description: "Queued for recording (200: a replayed webhook-id)" },
+  errors: [
+    "INVALID_SIGNATURE",
+    "MALFORMED_BODY",
+    "PAYLOAD_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "UNSUPPORTED_ENCODING",
+    "INVALID_REQUEST",
+    "NOT_FOUND",
+    "UNKNOWN_ROWS",
+    "ENQUEUE_FAILED",
+  ],
+});
 
 const WEBHOOK_REFUSED =
   "The webhook does not verify: sign it with the tenant's secret (Standard Webhooks headers webhook-id, " +
   "webhook-timestamp within five minutes, webhook-signature).";
 
-export const feedbackRoutes = new Hono<AppEnv>()
-  .post("/batches/:id/feedback", requireScope("feedback"), async (c) => {
+export const feedbackRoutes = apiRouter()
+  .openapi(batchFeedback, async (c) => {
     const batchId = batchIdParam(c);
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.feedback);
     const body = parseRequest(FeedbackRequest, value);
@@ -34,7 +94,7 @@ export const feedbackRoutes = new Hono<AppEnv>()
     });
     return c.json({ batchId, accepted } satisfies FeedbackAccepted, 202);
   })
-  .post("/predictions/feedback", requireScope("feedback"), async (c) => {
+  .openapi(predictionFeedback, async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.predictionFeedback);
     const body = parseRequest(PredictionFeedbackRequest, value);
     const accepted = await submitPredictionFeedback(c.get("adapters"), c.get("principal").tenantId, {
@@ -44,7 +104,7 @@ export const feedbackRoutes = new Hono<AppEnv>()
     });
     return c.json({ accepted } satisfies FeedbackAccepted, 202);
   })
-  .post("/webhooks/feedback", async (c) => {
+  .openapi(webhook, async (c) => {
     const adapters = c.get("adapters");
     // Read under the same caps as every body (no key is needed here, so this matters most).
     const { value: envelope, text: raw = "" } = await decodeJsonBody(c.req.raw, BODY_LIMITS.webhook, {

@@ -2,15 +2,45 @@
 // caller without a key learns nothing about any of them).
 // GET /v1/me: who a key belongs to, what it may do, and the state of its tenant's model (the
 // dashboard shows it after sign-in).
-import { Hono } from "hono";
 import pkg from "../../../package.json" with { type: "json" };
-import type { Health, Me } from "../../contract/api.ts";
-import { requireScope } from "../authenticate.ts";
-import type { AppEnv } from "../app-env.ts";
+import { Health, Me } from "../../contract/api.ts";
+import { apiRoute, apiRouter } from "../api-route.ts";
 import { loadChampion, noModel, servingError } from "../../services/serving-model.ts";
 
-export const healthRoutes = new Hono<AppEnv>()
-  .get("/me", requireScope(null), async (c) => {
+const me = apiRoute({
+  method: "get",
+  path: "/me",
+  operationId: "getMe",
+  tags: ["Keys"],
+  summary: "The calling key: its tenant, id and scopes, and the state of the tenant's model",
+  scope: "any",
+  ok: {
+    status: 200,
+    description: "The key's identity and its tenant's model",
+    schema: Me,
+    example: {
+      tenant: "demo",
+      keyId: "key_mx66tsen11dc8dff278e",
+      scopes: ["ingest", "read"],
+      model: { active: true, version: "v3", featureNames: ["variance", "skewness", "curtosis", "entropy"] },
+    },
+  },
+  errors: [],
+});
+
+const health = apiRoute({
+  method: "get",
+  path: "/health",
+  operationId: "getHealth",
+  tags: ["Service"],
+  summary: "The build that runs (models belong to tenants: see /v1/me)",
+  scope: null,
+  ok: { status: 200, description: "The Worker is up", schema: Health, example: { status: "ok", version: "0.1.0" } },
+  errors: [],
+});
+
+export const healthRoutes = apiRouter()
+  .openapi(me, async (c) => {
     const { tenantId, tenantName, keyId, scopes } = c.get("principal");
     const model = await loadChampion(c.get("adapters").models, tenantId);
     const error = servingError(tenantId);
@@ -26,6 +56,6 @@ export const healthRoutes = new Hono<AppEnv>()
         ...(model ? {} : { hint: noModel().message }),
       },
     };
-    return c.json(body);
+    return c.json(body, 200);
   })
-  .get("/health", (c) => c.json({ status: "ok", version: pkg.version } satisfies Health));
+  .openapi(health, (c) => c.json({ status: "ok" as const, version: pkg.version } satisfies Health, 200));

@@ -1,7 +1,16 @@
 // The model registry: list and inspect versions (read), activate one to promote or roll
 // back, and retrain on demand (admin). GET /v1/metrics shows how models do live.
-import { Hono } from "hono";
-import { PublishModelRequest, RetrainRequest, type RetrainResponse } from "../../contract/api.ts";
+import { z } from "zod";
+import { VersionSchema } from "../../../model/index.ts";
+import {
+  MetricsResponse,
+  ModelDetail,
+  ModelList,
+  ModelSummary,
+  PublishModelRequest,
+  RetrainRequest,
+  RetrainResponse,
+} from "../../contract/api.ts";
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import { decodeJsonBody } from "../../codecs/decode-body.ts";
 import { publishModel } from "../../services/publish-model.ts";
@@ -12,16 +21,114 @@ import { modelReadError } from "../../services/model-errors.ts";
 import { loadVersion, refreshChampionSoon } from "../../services/serving-model.ts";
 import { toModelDetail, toModelSummary } from "../../services/model-views.ts";
 import { readMetrics } from "../../services/read-metrics.ts";
-import { requireScope } from "../authenticate.ts";
-import type { AppEnv } from "../app-env.ts";
+import { apiRoute, apiRouter } from "../api-route.ts";
 import { versionParam } from "../params.ts";
 
-export const modelRoutes = new Hono<AppEnv>()
-  .get("/models", requireScope("read"), async (c) => {
+const VersionParams = z.object({ version: VersionSchema });
+const JSON_BODY_ERRORS = [
+  "MALFORMED_BODY",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "UNSUPPORTED_ENCODING",
+] as const;
+
+const listModels = apiRoute({
+  method: "get",
+  path: "/models",
+  operationId: "listModels",
+  tags: ["Models"],
+  summary:
+    "The tenant's model versions with their metrics, latest-holdout accuracy and gate decision; the champion is marked",
+  scope: "read",
+  ok: { status: 200, description: "The registry", schema: ModelList },
+  errors: [],
+});
+
+const publish = apiRoute({
+  method: "post",
+  path: "/models",
+  operationId: "publishModel",
+  tags: ["Models"],
+  summary:
+    "Publish a model trained elsewhere (npm run train -- --publish), optionally with its dataset, optionally activating it",
+  scope: "admin",
+  body: { "application/json": { component: "PublishModelRequest" } },
+  ok: { status: 201, description: "The registered model", schema: ModelSummary },
+  errors: [
+    ...JSON_BODY_ERRORS,
+    "INVALID_REQUEST",
+    "MODEL_INVALID",
+    "MODEL_EXISTS",
+    "VALUE_OUT_OF_RANGE",
+    "STORAGE_UNAVAILABLE",
+  ],
+});
+
+const retrain = apiRoute({
+  method: "post",
+  path: "/models/retrain",
+  operationId: "retrainModel",
+  tags: ["Models"],
+  summary: "Retrain the tenant's model now, in a Workflow (the cron job's code path)",
+  description:
+    '`force` skips the new-feedback threshold. Answers with the outcome when the run ends within 20 s, else 202 with status "running"; GET /v1/metrics lists recent runs and how they ended.',
+  scope: "admin",
+  body: { "application/json": { component: "RetrainRequest" } },
+  ok: {
+    status: [200, 202],
+    description: "What the run did (202: it is still running)",
+    schema: RetrainResponse,
+    example: {
+      runId: "run_mx66usmo472d14379ac5",
+      status: "promoted",
+      challengerVersion: "v4",
+      reason: "challenger 99.66% vs champion 99.32% on the holdout",
+    },
+  },
+  errors: [...JSON_BODY_ERRORS, "INVALID_REQUEST", "RETRAIN_IN_PROGRESS"],
+});
+
+const getModel = apiRoute({
+  method: "get",
+  path: "/models/{version}",
+  operationId: "getModel",
+  tags: ["Models"],
+  summary: "One model version, with its weights, training summary and calibration",
+  scope: "read",
+  params: VersionParams,
+  ok: { status: 200, description: "The model", schema: ModelDetail },
+  errors: ["INVALID_REQUEST", "NOT_FOUND", "MODEL_INVALID", "STORAGE_UNAVAILABLE"],
+});
+
+const activate = apiRoute({
+  method: "post",
+  path: "/models/{version}/activate",
+  operationId: "activateModel",
+  tags: ["Models"],
+  summary: "Make a version the champion (promote or roll back); its artifact is verified first",
+  scope: "admin",
+  params: VersionParams,
+  ok: { status: 200, description: "The new champion", schema: ModelSummary },
+  errors: ["INVALID_REQUEST", "NOT_FOUND", "MODEL_INVALID", "STORAGE_UNAVAILABLE"],
+});
+
+const metrics = apiRoute({
+  method: "get",
+  path: "/metrics",
+  operationId: "getMetrics",
+  tags: ["Models"],
+  summary: "Live accuracy per model version, volumes, latency, drift and recent training runs",
+  scope: "read",
+  ok: { status: 200, description: "Metrics", schema: MetricsResponse },
+  errors: [],
+});
+
+export const modelRoutes = apiRouter()
+  .openapi(listModels, async (c) => {
     const models = await c.get("adapters").models.listModels(c.get("principal").tenantId, 200);
-    return c.json({ models: models.map(toModelSummary) });
+    return c.json({ models: models.map(toModelSummary) }, 200);
   })
-  .post("/models", requireScope("admin"), async (c) => {
+  .openapi(publish, async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.publish);
     const body = parseRequest(PublishModelRequest, value);
     const principal = c.get("principal");
@@ -32,7 +139,7 @@ export const modelRoutes = new Hono<AppEnv>()
     if (body.activate) refreshChampionSoon(principal.tenantId);
     return c.json(toModelSummary(record), 201);
   })
-  .post("/models/retrain", requireScope("admin"), async (c) => {
+  .openapi(retrain, async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.small, { emptyValue: {} });
     const { force } = parseRequest(RetrainRequest, value);
     const tenantId = c.get("principal").tenantId;
@@ -40,9 +147,10 @@ export const modelRoutes = new Hono<AppEnv>()
     if (outcome.status === "busy") throw new ApiError("RETRAIN_IN_PROGRESS", "Another retraining run is in progress.");
     const { status, ...rest } = outcome;
     // 202 while the run goes on: its record shows how it ends.
-    return c.json({ ...rest, status } satisfies RetrainResponse, status === "running" ? 202 : 200);
+    const answer = { ...rest, status } satisfies RetrainResponse;
+    return status === "running" ? c.json(answer, 202) : c.json(answer, 200);
   })
-  .get("/models/:version", requireScope("read"), async (c) => {
+  .openapi(getModel, async (c) => {
     const adapters = c.get("adapters");
     const version = versionParam(c);
     const tenantId = c.get("principal").tenantId;
@@ -51,9 +159,9 @@ export const modelRoutes = new Hono<AppEnv>()
     const model = await loadVersion(adapters.models, tenantId, record.version).catch((error: unknown) => {
       throw modelReadError(error, `Model ${version} cannot be read`);
     });
-    return c.json(toModelDetail(record, model.artifact));
+    return c.json(toModelDetail(record, model.artifact), 200);
   })
-  .post("/models/:version/activate", requireScope("admin"), async (c) => {
+  .openapi(activate, async (c) => {
     const adapters = c.get("adapters");
     const version = versionParam(c);
     const principal = c.get("principal");
@@ -70,8 +178,6 @@ export const modelRoutes = new Hono<AppEnv>()
     });
     if (!activated) throw new ApiError("NOT_FOUND", `No model ${version}.`);
     refreshChampionSoon(principal.tenantId);
-    return c.json(toModelSummary(activated));
+    return c.json(toModelSummary(activated), 200);
   })
-  .get("/metrics", requireScope("read"), async (c) =>
-    c.json(await readMetrics(c.get("adapters"), c.get("principal").tenantId)),
-  );
+  .openapi(metrics, async (c) => c.json(await readMetrics(c.get("adapters"), c.get("principal").tenantId), 200));

@@ -3,8 +3,8 @@
 // request says "log": false, each row gets a predictionId and the rows go to the tenant's
 // prediction log after the answer (durable/prediction-log.ts, which stores them about a second
 // later with other calls' rows), so they can be labelled and learned from like batch rows.
-import { Hono } from "hono";
-import { PredictRequest, type PredictResponse } from "../../contract/api.ts";
+import { z } from "zod";
+import { PredictRequest, PredictResponse } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeBodyBytes, parseJsonBytes } from "../../codecs/decode-body.ts";
@@ -17,10 +17,38 @@ import { parseRequest } from "../../services/parse-request.ts";
 import { loadChampion, noModel } from "../../services/serving-model.ts";
 import { predictionIdOf } from "../../services/submit-prediction-feedback.ts";
 import { newId } from "../../codecs/ids.ts";
-import { requireScope } from "../authenticate.ts";
-import type { AppEnv } from "../app-env.ts";
+import { apiRoute, apiRouter } from "../api-route.ts";
 
-export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("ingest"), async (c) => {
+const predict = apiRoute({
+  method: "post",
+  path: "/predict",
+  operationId: "predict",
+  tags: ["Predictions"],
+  summary: "Score up to 100 rows inline with the tenant's champion; each row gets a predictionId to label later",
+  description:
+    "JSON `{features, ids?, log?}` or an Arrow IPC stream (then `?log=false` opts out of logging). The rows are recorded after the answer, so they can be labelled with POST /v1/predictions/feedback.",
+  scope: "ingest",
+  query: z.object({ log: z.enum(["false"]).optional().describe('For Arrow bodies: "false" opts out of logging') }),
+  body: {
+    "application/json": { component: "PredictRequest" },
+    "application/vnd.apache.arrow.stream": { binary: true, description: "An Arrow IPC stream" },
+  },
+  ok: { status: 200, description: "Predictions", schema: PredictResponse },
+  errors: [
+    "INVALID_REQUEST",
+    "MALFORMED_BODY",
+    "INVALID_BATCH",
+    "FEATURE_COUNT_MISMATCH",
+    "VALUE_OUT_OF_RANGE",
+    "PAYLOAD_TOO_LARGE",
+    "BATCH_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "UNSUPPORTED_ENCODING",
+    "MODEL_UNAVAILABLE",
+  ],
+});
+
+export const predictRoutes = apiRouter().openapi(predict, async (c) => {
   const decoded = await decodeBodyBytes(c.req.raw, BODY_LIMITS.predict, ["application/json", ARROW_STREAM]);
   const adapters = c.get("adapters");
   const tenantId = c.get("principal").tenantId;
@@ -64,7 +92,7 @@ export const predictRoutes = new Hono<AppEnv>().post("/predict", requireScope("i
       .catch((error: unknown) => console.error(`logging predictions ${batchId} failed:`, error));
     c.executionCtx.waitUntil(logged);
   }
-  return c.json(body);
+  return c.json(body, 200);
 });
 
 function parsePredictJson(value: unknown) {
