@@ -2,8 +2,19 @@
 // `wrangler dev` and production), and the dashboard in a real Chromium against a real Worker.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { RATE_LIMITS } from "./workers/contract/limits.ts";
 
 const TEST_SECRETS_KEY = "dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=";
+
+// Per-key rate limits in the workers pool: the tests send hundreds of calls with one key, so the
+// wrangler.toml bindings are lifted here, and test/workers/rate-limit.test.ts runs the Worker on
+// DEPLOYED_RATE_LIMIT_* bindings with the deployed numbers (RATE_LIMITS, held equal to wrangler.toml).
+const TEST_RATE_LIMITS = Object.fromEntries(
+  Object.entries(RATE_LIMITS).flatMap(([scope, { limit, periodSeconds: period }], i) => [
+    [`RATE_LIMIT_${scope.toUpperCase()}`, { namespace_id: String(8001 + i), simple: { limit: 1_000_000, period } }],
+    [`DEPLOYED_RATE_LIMIT_${scope.toUpperCase()}`, { namespace_id: String(9001 + i), simple: { limit, period } }],
+  ]),
+);
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -40,6 +51,7 @@ export default defineConfig(async () => {
                   RETRAIN_PARTITION_ROWS: "800",
                   RETRAIN_ROWS_PER_STEP: "700",
                 },
+                ratelimits: TEST_RATE_LIMITS,
               },
             }),
           ],

@@ -94,7 +94,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** wrangler dev on free ports over the fresh state, with `vars` ("NAME:value") passed as --var. */
+/**
+ * wrangler dev on free ports over the fresh state, with `vars` ("NAME:value") passed as --var, and
+ * the per-key rate limits off (RATE_LIMITS:off): a bench measures the Worker, not the limiter.
+ */
 export async function startServer(
   vars: readonly string[] = ["METER:on"],
 ): Promise<{ url: string; server: ChildProcess; log: string }> {
@@ -121,7 +124,7 @@ export async function startServer(
       "warn",
       "--assets",
       assets,
-      ...vars.flatMap((v) => ["--var", v]),
+      ...[...vars, "RATE_LIMITS:off"].flatMap((v) => ["--var", v]),
     ],
     {},
     log,

@@ -1,5 +1,6 @@
 // The one place bindings are turned into adapters. Handlers, consumers and jobs receive
-// an Adapters value and never touch env.DB, env.KV, env.BUCKET, the queues or the Durable Objects themselves.
+// an Adapters value and never touch env.DB, env.KV, env.BUCKET, the queues, the Durable Objects or the rate
+// limiters themselves.
 import { createBatchStore, type BatchStore } from "./batch-store.ts";
 import { createDatabase } from "./database.ts";
 import { createDatasetStore, type DatasetStore } from "./dataset-store.ts";
@@ -18,6 +19,7 @@ import { createShardStore, type TrainingShardStore } from "./shard-store.ts";
 import { createChunkLedger, type ChunkLedger } from "./chunk-ledger.ts";
 import { createPredictionLogStore, type PredictionLogStore } from "./prediction-log.ts";
 import { createRetrainRunner, type RetrainRunner } from "./retrain-runner.ts";
+import { createRateLimiter, rateLimitBindings, UNLIMITED, type RateLimiter } from "./rate-limiter.ts";
 
 export interface Adapters {
   keys: KeyStore;
@@ -37,6 +39,7 @@ export interface Adapters {
   audit: AuditLog;
   metrics: MetricsStore;
   retrains: RetrainRunner;
+  rateLimiter: RateLimiter;
 }
 
 export function createAdapters(env: Env): Adapters {
@@ -59,5 +62,6 @@ export function createAdapters(env: Env): Adapters {
     audit: createAuditLog(db),
     metrics: createMetricsStore(db),
     retrains: createRetrainRunner(env.RETRAIN_WORKFLOW),
+    rateLimiter: String(env.RATE_LIMITS) === "off" ? UNLIMITED : createRateLimiter(rateLimitBindings(env)),
   };
 }

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   BATCH_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNSUPPORTED_ENCODING: 415,
+  RATE_LIMITED: 429,
   MODEL_UNAVAILABLE: 503,
   ENQUEUE_FAILED: 503,
   SECRETS_UNAVAILABLE: 503,
@@ -33,12 +34,15 @@ export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: (typeof ERROR_STATUS)[ErrorCode];
+  /** Response headers the error carries (e.g. Retry-After on a 429). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.status = ERROR_STATUS[code];
+    this.headers = headers;
   }
 }
 

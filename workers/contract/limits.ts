@@ -105,3 +105,20 @@ export const BODY_LIMITS = {
   },
   small: { ...ratio, maxEncodedBytes: 4 * KiB, maxDecodedBytes: 4 * KiB, maxContainers: 16, maxValues: 64 },
 } as const satisfies Record<string, BodyLimits>;
+
+/** The classes of per-key rate limits: one per scope (a route needing any key counts as read). */
+export type RateLimitClass = "ingest" | "read" | "feedback" | "admin";
+
+/**
+ * Requests one API key may make per period, by class. The Workers Rate Limiting bindings enforce
+ * them and fix them in wrangler.toml ([[ratelimits]], where the numbers are explained); this copy
+ * is what the code and the docs can read (a binding tells neither), and a test compares the two.
+ */
+export const RATE_LIMITS = {
+  ingest: { limit: 200, periodSeconds: 10 },
+  read: { limit: 300, periodSeconds: 10 },
+  feedback: { limit: 60, periodSeconds: 10 },
+  admin: { limit: 60, periodSeconds: 60 },
+} as const satisfies Record<RateLimitClass, { limit: number; periodSeconds: 10 | 60 }>;
+
+export type RateLimitTable = Record<RateLimitClass, { limit: number; periodSeconds: number }>;

@@ -4,11 +4,12 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../contract/errors.ts";
 import type { Principal, Scope } from "../adapters/key-store.ts";
 import type { AppEnv } from "./app-env.ts";
+import { limitKey } from "./rate-limit.ts";
 
 const CACHE_MS = 10_000;
 const cache = new Map<string, { principal: Principal; until: number }>();
 
-/** Any valid key (e.g. GET /v1/me), or one that carries `scope`. */
+/** Any valid key (e.g. GET /v1/me), or one that carries `scope`; then the key's rate limit (rate-limit.ts). */
 export function requireScope(scope: Scope | null): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -20,6 +21,7 @@ export function requireScope(scope: Scope | null): MiddlewareHandler<AppEnv> {
       throw new ApiError("FORBIDDEN", `This API key lacks the "${scope}" scope.`);
     }
     c.set("principal", principal);
+    await limitKey(c, scope ?? "read");
     await next();
   };
 }

@@ -9,7 +9,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId") ?? "unknown";
   const apiError = toApiError(error);
   if (apiError.status >= 500) console.error(`[${requestId}]`, error);
-  return c.json(toErrorBody(apiError, requestId), apiError.status);
+  return c.json(toErrorBody(apiError, requestId), apiError.status, apiError.headers);
 }
 
 export function handleNotFound(c: Context<AppEnv>): Response {

@@ -24,6 +24,8 @@ import { createMemoryRunStore } from "./run-store.ts";
 import { createMemoryShardStore, type MemoryShardStore } from "./shard-store.ts";
 import { createMemoryWebhookIds } from "./webhook-ids.ts";
 import { createRecordingRetrainRunner, type RecordingRetrainRunner } from "./retrain-runner.ts";
+import { createMemoryRateLimiter } from "./rate-limiter.ts";
+import type { RateLimitTable } from "../../contract/limits.ts";
 
 /** Adapters whose extra handles let a test look inside (what was sent, stored, audited). */
 export interface MemoryAdapters extends Adapters {
@@ -45,6 +47,8 @@ export interface MemoryAdapterOptions {
   secretsKey?: string;
   /** RESULT_TTL_SECONDS; a week by default, as in wrangler.toml. */
   resultTtlSeconds?: number;
+  /** Requests per key and period by class; RATE_LIMITS (wrangler.toml's) by default. */
+  rateLimits?: RateLimitTable;
 }
 
 const WEEK_SECONDS = 7 * 24 * 60 * 60;
@@ -72,6 +76,7 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}): Memory
     audit,
     metrics: createMemoryMetricsStore(data),
     retrains: createRecordingRetrainRunner(),
+    rateLimiter: createMemoryRateLimiter(options.rateLimits),
     data,
   };
 }
