@@ -61,7 +61,8 @@ export function apiRoute<P extends string, St extends OkStatus, S extends z.ZodT
   input: ApiRouteInput<P, St, S>,
 ) {
   const errors = [
-    ...(input.scope === null ? [] : (["UNAUTHORIZED"] as ErrorCode[])),
+    // Every keyed route counts against its key's rate limit (http/rate-limit.ts): 429 with Retry-After.
+    ...(input.scope === null ? [] : (["UNAUTHORIZED", "RATE_LIMITED"] as ErrorCode[])),
     ...(input.scope === null || input.scope === "any" ? [] : (["FORBIDDEN"] as ErrorCode[])),
     ...input.errors,
   ];
