@@ -29,8 +29,16 @@ export interface BodyDoc {
 
 type OkStatus = 200 | 201 | 202 | 204;
 
-export interface ApiRouteInput<P extends string, St extends OkStatus, S extends z.ZodType | undefined> {
-  method: "get" | "post" | "put" | "delete";
+type Method = "get" | "post" | "put" | "delete";
+
+export interface ApiRouteInput<
+  M extends Method,
+  P extends string,
+  St extends OkStatus,
+  S extends z.ZodType | undefined,
+> {
+  /** One method, as a literal: the typed client keys each path's methods by it. */
+  method: M;
   path: P;
   operationId: string;
   tags: string[];
@@ -57,9 +65,12 @@ type OkResponses<St extends OkStatus, S extends z.ZodType | undefined> = {
 };
 
 /** The route's createRoute declaration: its documentation, its key check and its validators. */
-export function apiRoute<P extends string, St extends OkStatus, S extends z.ZodType | undefined = undefined>(
-  input: ApiRouteInput<P, St, S>,
-) {
+export function apiRoute<
+  M extends Method,
+  P extends string,
+  St extends OkStatus,
+  S extends z.ZodType | undefined = undefined,
+>(input: ApiRouteInput<M, P, St, S>) {
   const errors = [
     // Every keyed route counts against its key's rate limit (http/rate-limit.ts): 429 with Retry-After.
     ...(input.scope === null ? [] : (["UNAUTHORIZED", "RATE_LIMITED"] as ErrorCode[])),
@@ -97,7 +108,7 @@ export function apiRoute<P extends string, St extends OkStatus, S extends z.ZodT
   });
 }
 
-function okResponse(ok: ApiRouteInput<string, OkStatus, z.ZodType | undefined>["ok"]) {
+function okResponse(ok: ApiRouteInput<Method, string, OkStatus, z.ZodType | undefined>["ok"]) {
   if (ok.status === 204 || (!ok.schema && !ok.contentType)) return { description: ok.description };
   const type = ok.contentType ?? "application/json";
   const schema = ok.schema ?? { type: "string" as const };

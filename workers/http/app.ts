@@ -22,8 +22,18 @@ const JSON_POLICY = {
   formAction: ["'none'"],
   frameAncestors: ["'none'"],
 };
-// /v1/docs is one HTML page with a single inline <style> and no script (routes/reference.ts).
-const DOCS_POLICY = { ...JSON_POLICY, styleSrc: ["'unsafe-inline'"] };
+// /v1/docs is Scalar's API reference (routes/reference.ts), loaded from this origin only; what it
+// needs beyond the JSON policy: script-src 'self' for Scalar's bundle from the static assets (no
+// inline script, no eval); style-src 'unsafe-inline' because the bundle injects its stylesheet as a
+// <style> element and sets style attributes (styles, not script); connect-src 'self' to fetch
+// /v1/openapi.json and send "try it" requests to this origin; img-src 'self' for the favicon.
+const DOCS_POLICY = {
+  ...JSON_POLICY,
+  scriptSrc: ["'self'"],
+  styleSrc: ["'unsafe-inline'"],
+  connectSrc: ["'self'"],
+  imgSrc: ["'self'"],
+};
 const hardening = { xFrameOptions: "DENY", referrerPolicy: "no-referrer" } as const;
 
 export function createApp() {
@@ -39,14 +49,19 @@ export function createApp() {
   });
   app.onError(handleError);
   app.notFound(handleNotFound);
-  app.route("/v1", healthRoutes);
-  app.route("/v1", batchRoutes);
-  app.route("/v1", predictRoutes);
-  app.route("/v1", feedbackRoutes);
-  app.route("/v1", modelRoutes);
+  // Chained, so the app's type carries every documented route (the typed client reads it).
+  const api = app
+    .route("/v1", healthRoutes)
+    .route("/v1", batchRoutes)
+    .route("/v1", predictRoutes)
+    .route("/v1", feedbackRoutes)
+    .route("/v1", modelRoutes);
   app.route("/v1", referenceRoutes(app));
   app.route("/v1", meterRoutes);
   app.route("/v1", benchRoutes);
   registerDocumentParts(app);
-  return app;
+  return api;
 }
+
+/** The API's routes and their typed answers, for Hono's `hc` client (client/). */
+export type AppType = ReturnType<typeof createApp>;
