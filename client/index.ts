@@ -1,0 +1,130 @@
+// The typed client of the edge-svm API (importable as `edge-svm/client`). Its answers are typed
+// by Hono's `hc` from the Worker's own route declarations (workers/http/api-route.ts): a change
+// to a response schema fails this client's type check, with no generated file to forget. It
+// gzips bodies, sends Apache Arrow when given typed columns, retries 429 and 503 with backoff
+// and the same Idempotency-Key, and can wait for a batch to complete.
+import { hc, type InferResponseType } from "hono/client";
+import type { AppType } from "../workers/http/app.ts";
+import { fetchWithRetry, type RetryOptions } from "./retry.ts";
+
+export interface ClientOptions {
+  /** Where the API is, e.g. http://127.0.0.1:8787 (no trailing /v1). */
+  baseUrl: string;
+  key: string;
+  fetch?: typeof fetch;
+  retry?: RetryOptions;
+}
+
+type Api = ReturnType<typeof hc<AppType>>;
+export type BatchAccepted = InferResponseType<Api["v1"]["batches"]["$post"], 202>;
+export type BatchResult = InferResponseType<Api["v1"]["batches"][":id"]["$get"], 200>;
+export type ModelList = InferResponseType<Api["v1"]["models"]["$get"], 200>;
+
+/** Rows as arrays in the model's feature order, or one typed column per feature name (sent as Arrow). */
+export type Rows = number[][] | { columns: Record<string, Float64Array>; ids?: string[] };
+
+export interface SubmitOptions {
+  ids?: string[];
+  callbackUrl?: string;
+  /** Sent on every attempt; a replay answers the original batch (default: a new random key). */
+  idempotencyKey?: string;
+}
+
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.name = "ApiRequestError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function createClient(options: ClientOptions) {
+  const fetcher = options.fetch ?? fetch;
+  const headers = { authorization: `Bearer ${options.key}` };
+  const retrying: typeof fetch = (input, init) =>
+    fetchWithRetry(
+      fetcher,
+      String(input),
+      () => ({ ...init, headers: { ...headers, ...(init?.headers ?? {}) } }),
+      options.retry,
+    );
+  const api = hc<AppType>(options.baseUrl, { fetch: retrying });
+  const url = (path: string) => `${options.baseUrl}${path}`;
+
+  return {
+    api,
+
+    /** Submits a batch (gzip JSON, or gzip Arrow for typed columns); answers once it is durable. */
+    async submitBatch(rows: Rows, submit: SubmitOptions = {}): Promise<BatchAccepted> {
+      const key = submit.idempotencyKey ?? crypto.randomUUID();
+      const { body, type } = await encodeRows(rows, submit);
+      const query =
+        "columns" in rows && submit.callbackUrl ? `?callbackUrl=${encodeURIComponent(submit.callbackUrl)}` : "";
+      const response = await retrying(url(`/v1/batches${query}`), {
+        method: "POST",
+        headers: { "content-type": type, "content-encoding": "gzip", "idempotency-key": key },
+        body: await gzip(body),
+      });
+      return answer<BatchAccepted>(response);
+    },
+
+    /** Polls a batch until it is complete or failed (or `timeoutMs` passes). */
+    async waitForBatch(batchId: string, wait: { timeoutMs?: number; intervalMs?: number } = {}): Promise<BatchResult> {
+      const deadline = Date.now() + (wait.timeoutMs ?? 60_000);
+      for (let interval = wait.intervalMs ?? 50; ; interval = Math.min(interval * 2, 1000)) {
+        const result = await answer<BatchResult>(await api.v1.batches[":id"].$get({ param: { id: batchId } }));
+        if (result.status !== "pending") return result;
+        if (Date.now() > deadline)
+          throw new Error(`batch ${batchId} is still pending after ${wait.timeoutMs ?? 60_000} ms`);
+        await new Promise((resolve) => setTimeout(resolve, interval));
+      }
+    },
+
+    async listModels(): Promise<ModelList> {
+      return answer<ModelList>(await api.v1.models.$get());
+    },
+  };
+}
+
+export type Client = ReturnType<typeof createClient>;
+
+/** What answer() reads of a response: the standard Response and hc's typed one alike. */
+interface Answer {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+}
+
+/** The JSON body of an answer, or the API's error as an ApiRequestError. */
+async function answer<T>(response: Answer): Promise<T> {
+  if (response.ok) return (await response.json()) as T;
+  const text = await response.text();
+  let error = { code: `HTTP_${response.status}`, message: text.slice(0, 200) };
+  try {
+    error = (JSON.parse(text) as { error: typeof error }).error ?? error;
+  } catch {
+    // Not the API's error body (a proxy's page): keep its first characters.
+  }
+  throw new ApiRequestError(response.status, error.code, error.message);
+}
+
+async function encodeRows(rows: Rows, submit: SubmitOptions): Promise<{ body: Uint8Array; type: string }> {
+  if (!("columns" in rows)) {
+    const json = JSON.stringify({ features: rows, ids: submit.ids, callbackUrl: submit.callbackUrl });
+    return { body: new TextEncoder().encode(json), type: "application/json" };
+  }
+  // Loaded only for Arrow, so a JSON-only caller does not carry it.
+  const { tableFromArrays, tableToIPC } = await import("apache-arrow");
+  const ids = rows.ids ?? submit.ids;
+  const table = tableFromArrays({ ...rows.columns, ...(ids ? { id: ids } : {}) });
+  return { body: tableToIPC(table, "stream"), type: "application/vnd.apache.arrow.stream" };
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
