@@ -1,76 +1,79 @@
-// GET /v1/openapi.json (the generated document) and GET /v1/docs, a readable reference page
-// rendered from that same document: no hand-written docs to drift, no third-party script.
+// GET /v1/openapi.json (the generated document) and GET /v1/docs, Scalar's API reference rendering
+// that same document: no hand-written docs to drift. Everything the page loads comes from this
+// deployment: Scalar's browser bundle is one of the Worker's static assets (scripts/copy-scalar.ts
+// copies it into web/build at build time), and every Scalar feature that would call a third party
+// is off (see CONFIGURATION). No inline script runs: the bundle reads its configuration from the
+// data attributes of an inert <script type="application/json">, so the page's policy
+// (DOCS_POLICY in app.ts) admits scripts from 'self' only.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
+import { API_KEY_SCHEME } from "../api-route.ts";
 import type { AppEnv } from "../app-env.ts";
 import { openApiDocument } from "../openapi.ts";
 
-interface Operation {
-  summary?: string;
-  description?: string;
-  requestBody?: { content: Record<string, { schema: unknown }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
-}
+/** Where the static assets serve Scalar's bundle (outside /v1, which the Worker answers first). */
+export const SCALAR_SCRIPT = "/scalar/standalone.js";
+const DOCUMENT_URL = "/v1/openapi.json";
+
+/** Scalar's options (its ApiReferenceConfiguration), JSON only. */
+const CONFIGURATION = {
+  // No fonts from fonts.scalar.com: the system's fonts (font-src stays 'none').
+  withDefaultFonts: false,
+  // No usage reports, no "Agent Scalar" chat (on by default for localhost pages) and no MCP
+  // panel: each talks to Scalar's servers. No developer toolbar (localhost by default either).
+  telemetry: false,
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: "never",
+  // No proxyUrl: "try it" calls the API directly, on this origin, so it needs no proxy.
+  // The keyed routes' scheme is picked in "try it", so a pasted key is sent as a Bearer token.
+  // It is kept in memory only (persistAuth false: never in localStorage).
+  authentication: { preferredSecurityScheme: API_KEY_SCHEME },
+  persistAuth: false,
+  // Every operation rendered at once, as a reference to read; the schemas under their own name
+  // (Scalar's default, "Models", would repeat the Models tag in the sidebar).
+  defaultOpenAllTags: true,
+  modelsSectionLabel: "Schemas",
+  // A download link to the document itself, not a converted copy.
+  documentDownloadType: "direct",
+} as const;
 
 /** The document of `app` (its routes' own declarations) and its page; not themselves documented. */
 export const referenceRoutes = (app: OpenAPIHono<AppEnv>) =>
   new Hono<AppEnv>()
     .get("/openapi.json", (c) => c.json(openApiDocument(app)))
     .get("/docs", (c) => {
-      const doc = openApiDocument(app) as {
-        info: { title: string; version: string };
-        paths: Record<string, Record<string, Operation>>;
-        components?: unknown;
+      const { info } = openApiDocument(app) as { info: { title: string; version: string } };
+      // "Try it" sends requests to this deployment, whatever the document's servers say (they
+      // name `npm start`'s address), which is also all that the page's connect-src allows.
+      const configuration = {
+        ...CONFIGURATION,
+        servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
       };
-      const sections = Object.entries(doc.paths).flatMap(([path, methods]) =>
-        Object.entries(methods).map(
-          ([method, op]) =>
-            html`<section>
-              <h2><code>${method.toUpperCase()} ${path}</code></h2>
-              <p>${op.summary ?? ""}. ${op.description ?? ""}</p>
-              ${
-                op.requestBody
-                  ? html`<h3>Request body</h3>
-                      <pre>${pretty(Object.values(op.requestBody.content)[0]?.schema)}</pre>`
-                  : ""
-              }
-              ${Object.entries(op.responses).map(
-                ([status, r]) =>
-                  html`<h3>${status}: ${r.description}</h3>
-                    ${r.content ? html`<pre>${pretty(Object.values(r.content)[0]?.schema)}</pre>` : ""}`,
-              )}
-            </section>`,
-        ),
-      );
       return c.html(
         html`<!doctype html>
           <html lang="en">
             <head>
               <meta charset="utf-8" />
               <meta name="viewport" content="width=device-width, initial-scale=1" />
-              <title>${doc.info.title} ${doc.info.version}</title>
-              <style>
-                ${raw(STYLE)}
-              </style>
+              <title>${info.title} ${info.version}</title>
+              <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
             </head>
             <body>
-              <h1>${doc.info.title} <small>${doc.info.version}</small></h1>
-              <p>
-                Machine-readable: <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1). Send keys as
+              <noscript>
+                This reference needs JavaScript. The OpenAPI 3.1 document it renders is
+                <a href="${DOCUMENT_URL}">${DOCUMENT_URL}</a>; send keys as
                 <code>Authorization: Bearer &lt;key&gt;</code>.
-              </p>
-              ${sections}
-              <section>
-                <h2>Schemas</h2>
-                <pre>${pretty(doc.components)}</pre>
-              </section>
+              </noscript>
+              <script
+                id="api-reference"
+                type="application/json"
+                data-url="${DOCUMENT_URL}"
+                data-configuration="${JSON.stringify(configuration)}"
+              ></script>
+              <script src="${SCALAR_SCRIPT}"></script>
             </body>
           </html>`,
       );
     });
-
-const pretty = (value: unknown) => JSON.stringify(value ?? {}, null, 2);
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
-h2{border-top:1px solid #d0d7de;padding-top:1rem;font-size:1.1rem}h3{font-size:.95rem;margin-bottom:.2rem}
-pre{background:#f6f8fa;padding:.75rem;overflow:auto;font-size:13px;border-radius:6px}small{color:#57606a}`;
