@@ -17,6 +17,14 @@ import { describeIssue } from "../services/parse-request.ts";
 import type { AppEnv } from "./app-env.ts";
 import { requireScope } from "./authenticate.ts";
 
+/** What the body decoder (codecs/decode-body.ts) refuses, on every route with a body. */
+export const BODY_ERRORS = [
+  "MALFORMED_BODY",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "UNSUPPORTED_ENCODING",
+] as const satisfies readonly ErrorCode[];
+
 /** The security scheme every keyed route names in the document. */
 export const API_KEY_SCHEME = "apiKey";
 

@@ -14,7 +14,7 @@ import { explainPredictions } from "../../services/explain-predictions.ts";
 import { toBatchSummary } from "../../services/batch-result.ts";
 import { exportBatchCsv } from "../../services/export-batch.ts";
 import { parseRequest } from "../../services/parse-request.ts";
-import { apiRoute, apiRouter, storedJson } from "../api-route.ts";
+import { apiRoute, apiRouter, BODY_ERRORS, storedJson } from "../api-route.ts";
 import { batchIdParam } from "../params.ts";
 
 const BatchParams = z.object({ id: BatchId });
@@ -56,16 +56,13 @@ const submit = apiRoute({
   },
   errors: [
     "INVALID_REQUEST",
-    "MALFORMED_BODY",
+    ...BODY_ERRORS,
     "INVALID_BATCH",
     "FEATURE_COUNT_MISMATCH",
     "VALUE_OUT_OF_RANGE",
     "INVALID_CALLBACK_URL",
     "IDEMPOTENCY_CONFLICT",
-    "PAYLOAD_TOO_LARGE",
     "BATCH_TOO_LARGE",
-    "UNSUPPORTED_MEDIA_TYPE",
-    "UNSUPPORTED_ENCODING",
     "MODEL_UNAVAILABLE",
     "STORAGE_UNAVAILABLE",
     "ENQUEUE_FAILED",

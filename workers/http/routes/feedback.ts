@@ -15,10 +15,9 @@ import { createWebhookSecret, verifyWebhook } from "../../codecs/standard-webhoo
 import { parseRequest } from "../../services/parse-request.ts";
 import { submitFeedback } from "../../services/submit-feedback.ts";
 import { submitPredictionFeedback } from "../../services/submit-prediction-feedback.ts";
-import { apiRoute, apiRouter } from "../api-route.ts";
+import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
 import { batchIdParam } from "../params.ts";
 
-const BODY_ERRORS = ["MALFORMED_BODY", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "UNSUPPORTED_ENCODING"] as const;
 const queued = { description: "Queued for recording", schema: FeedbackAccepted };
 
 const batchFeedback = apiRoute({
@@ -65,17 +64,7 @@ const webhook = apiRoute({
   }),
   body: { "application/json": { component: "WebhookFeedback" } },
   ok: { status: [202, 200], ...queued, description: "Queued for recording (200: a replayed webhook-id)" },
-  errors: [
-    "INVALID_SIGNATURE",
-    "MALFORMED_BODY",
-    "PAYLOAD_TOO_LARGE",
-    "UNSUPPORTED_MEDIA_TYPE",
-    "UNSUPPORTED_ENCODING",
-    "INVALID_REQUEST",
-    "NOT_FOUND",
-    "UNKNOWN_ROWS",
-    "ENQUEUE_FAILED",
-  ],
+  errors: ["INVALID_SIGNATURE", ...BODY_ERRORS, "INVALID_REQUEST", "NOT_FOUND", "UNKNOWN_ROWS", "ENQUEUE_FAILED"],
 });
 
 const WEBHOOK_REFUSED =

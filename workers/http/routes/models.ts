@@ -21,16 +21,10 @@ import { modelReadError } from "../../services/model-errors.ts";
 import { loadVersion, refreshChampionSoon } from "../../services/serving-model.ts";
 import { toModelDetail, toModelSummary } from "../../services/model-views.ts";
 import { readMetrics } from "../../services/read-metrics.ts";
-import { apiRoute, apiRouter } from "../api-route.ts";
+import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
 import { versionParam } from "../params.ts";
 
 const VersionParams = z.object({ version: VersionSchema });
-const JSON_BODY_ERRORS = [
-  "MALFORMED_BODY",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_MEDIA_TYPE",
-  "UNSUPPORTED_ENCODING",
-] as const;
 
 const listModels = apiRoute({
   method: "get",
@@ -55,7 +49,7 @@ const publish = apiRoute({
   body: { "application/json": { component: "PublishModelRequest" } },
   ok: { status: 201, description: "The registered model", schema: ModelSummary },
   errors: [
-    ...JSON_BODY_ERRORS,
+    ...BODY_ERRORS,
     "INVALID_REQUEST",
     "MODEL_INVALID",
     "MODEL_EXISTS",
@@ -85,7 +79,7 @@ const retrain = apiRoute({
       reason: "challenger 99.66% vs champion 99.32% on the holdout",
     },
   },
-  errors: [...JSON_BODY_ERRORS, "INVALID_REQUEST", "RETRAIN_IN_PROGRESS"],
+  errors: [...BODY_ERRORS, "INVALID_REQUEST", "RETRAIN_IN_PROGRESS"],
 });
 
 const getModel = apiRoute({

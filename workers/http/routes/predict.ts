@@ -17,7 +17,7 @@ import { parseRequest } from "../../services/parse-request.ts";
 import { loadChampion, noModel } from "../../services/serving-model.ts";
 import { predictionIdOf } from "../../services/submit-prediction-feedback.ts";
 import { newId } from "../../codecs/ids.ts";
-import { apiRoute, apiRouter } from "../api-route.ts";
+import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
 
 const predict = apiRoute({
   method: "post",
@@ -36,14 +36,11 @@ const predict = apiRoute({
   ok: { status: 200, description: "Predictions", schema: PredictResponse },
   errors: [
     "INVALID_REQUEST",
-    "MALFORMED_BODY",
+    ...BODY_ERRORS,
     "INVALID_BATCH",
     "FEATURE_COUNT_MISMATCH",
     "VALUE_OUT_OF_RANGE",
-    "PAYLOAD_TOO_LARGE",
     "BATCH_TOO_LARGE",
-    "UNSUPPORTED_MEDIA_TYPE",
-    "UNSUPPORTED_ENCODING",
     "MODEL_UNAVAILABLE",
   ],
 });
