@@ -367,11 +367,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
     } finally {
       await probe.close();
     }
-
-    // /v1/docs: its inline stylesheet applies (body max-width 60rem), and nothing is refused.
-    await page.goto(`${worker.url}/v1/docs`, { waitUntil: "load", timeout: READY_MS });
-    await page.getByRole("heading", { level: 1 }).waitFor();
-    expect(await page.evaluate<string>("getComputedStyle(document.body).maxWidth")).toBe("960px");
+    // /v1/docs (Scalar's reference) has its own test: test/web/docs.test.ts.
   });
 
   it("reports no Content Security Policy violation on any page", () => {
