@@ -19,6 +19,14 @@ type Api = ReturnType<typeof hc<AppType>>;
 export type BatchAccepted = InferResponseType<Api["v1"]["batches"]["$post"], 202>;
 export type BatchResult = InferResponseType<Api["v1"]["batches"][":id"]["$get"], 200>;
 export type ModelList = InferResponseType<Api["v1"]["models"]["$get"], 200>;
+export type BatchList = InferResponseType<Api["v1"]["batches"]["$get"], 200>;
+export type Me = InferResponseType<Api["v1"]["me"]["$get"], 200>;
+export type ModelDetail = InferResponseType<Api["v1"]["models"][":version"]["$get"], 200>;
+export type ModelSummary = InferResponseType<Api["v1"]["models"][":version"]["activate"]["$post"], 200>;
+export type RetrainOutcome = InferResponseType<Api["v1"]["models"]["retrain"]["$post"], 200 | 202>;
+export type FeedbackAccepted = InferResponseType<Api["v1"]["predictions"]["feedback"]["$post"], 202>;
+/** Labels of a batch's rows, by row index (or by client id with `ids`). */
+export type BatchFeedback = { rows: number[]; labels: (0 | 1)[] } | { ids: string[]; labels: (0 | 1)[] };
 
 /** Rows as arrays in the model's feature order, or one typed column per feature name (sent as Arrow). */
 export type Rows = number[][] | { columns: Record<string, Float64Array>; ids?: string[] };
@@ -43,14 +51,14 @@ export class ApiRequestError extends Error {
 
 export function createClient(options: ClientOptions) {
   const fetcher = options.fetch ?? fetch;
-  const headers = { authorization: `Bearer ${options.key}` };
+  // hc passes a Headers object (not a plain record): merged through Headers, so none is lost.
+  const withKey = (init?: RequestInit): RequestInit => {
+    const headers = new Headers(init?.headers);
+    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${options.key}`);
+    return { ...init, headers };
+  };
   const retrying: typeof fetch = (input, init) =>
-    fetchWithRetry(
-      fetcher,
-      String(input),
-      () => ({ ...init, headers: { ...headers, ...(init?.headers ?? {}) } }),
-      options.retry,
-    );
+    fetchWithRetry(fetcher, String(input), () => withKey(init), options.retry);
   const api = hc<AppType>(options.baseUrl, { fetch: retrying });
   const url = (path: string) => `${options.baseUrl}${path}`;
 
@@ -85,6 +93,49 @@ export function createClient(options: ClientOptions) {
 
     async listModels(): Promise<ModelList> {
       return answer<ModelList>(await api.v1.models.$get());
+    },
+
+    /** The key's tenant, scopes and model (its feature names among them). */
+    async me(): Promise<Me> {
+      return answer<Me>(await api.v1.me.$get());
+    },
+
+    async getBatch(batchId: string): Promise<BatchResult> {
+      return answer<BatchResult>(await api.v1.batches[":id"].$get({ param: { id: batchId } }));
+    },
+
+    /** One page of the tenant's batches, newest first. */
+    async listBatches(page: { limit?: number; cursor?: string } = {}): Promise<BatchList> {
+      const query = { limit: page.limit === undefined ? undefined : String(page.limit), cursor: page.cursor };
+      return answer<BatchList>(await api.v1.batches.$get({ query }));
+    },
+
+    async sendFeedback(batchId: string, feedback: BatchFeedback): Promise<FeedbackAccepted> {
+      return answer<FeedbackAccepted>(
+        // The body is declared by its OpenAPI component, so hc does not type it: sent as init.
+        await api.v1.batches[":id"].feedback.$post(
+          { param: { id: batchId } },
+          { init: { body: JSON.stringify(feedback), headers: { "content-type": "application/json" } } },
+        ),
+      );
+    },
+
+    async sendPredictionFeedback(predictionIds: string[], labels: (0 | 1)[]): Promise<FeedbackAccepted> {
+      return answer<FeedbackAccepted>(await api.v1.predictions.feedback.$post({ json: { predictionIds, labels } }));
+    },
+
+    async getModel(version: string): Promise<ModelDetail> {
+      return answer<ModelDetail>(await api.v1.models[":version"].$get({ param: { version } }));
+    },
+
+    /** Makes a version the champion (promote or roll back). */
+    async activate(version: string): Promise<ModelSummary> {
+      return answer<ModelSummary>(await api.v1.models[":version"].activate.$post({ param: { version } }));
+    },
+
+    /** Retrains now; the outcome, or status "running" when the run outlasts the server's wait. */
+    async retrain(force = false): Promise<RetrainOutcome> {
+      return answer<RetrainOutcome>(await api.v1.models.retrain.$post({ json: { force } }));
     },
   };
 }

@@ -29,4 +29,5 @@ edge-svm is starting at ${URL}
                 curl -s -H "Authorization: Bearer ${key}" -H 'Content-Type: application/json' \\
                 -H 'Content-Encoding: gzip' --data-binary @- ${URL}/v1/batches
   more keys:  npm run keys -- create --tenant NAME --scopes ingest,read
+  cli:        npx edge-svm --help  (EDGE_SVM_URL / EDGE_SVM_KEY or .edge-svm.json)
 `);
