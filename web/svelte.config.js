@@ -30,7 +30,7 @@ export default {
       },
     },
     alias: {
-      // Types of the public /v1 contract (import type only: no server code in the bundle).
+      // The public /v1 contract: its types, and the zod-free values of keys.ts (scopes, key format).
       $contract: "../workers/contract",
       // The pure demo-data generator, for the "random sample" option of a new batch.
       $model: "../model",

@@ -10,12 +10,12 @@ import { constantTimeEqual, newId, randomToken, sha256Hex } from "../codecs/ids.
 import { decryptSecret, encryptSecret, importSecretsKey, isSealed } from "../codecs/secret-box.ts";
 import { createWebhookSecret } from "../codecs/standard-webhooks.ts";
 import type { Database } from "./database.ts";
+import { KEY_PATTERN, SCOPES, type Scope } from "../contract/keys.ts";
 
 /** How long the secret before a rotation is still accepted, so senders can switch over. */
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
 
-export const SCOPES = ["ingest", "read", "feedback", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope } from "../contract/keys.ts";
 
 export interface Principal {
   keyId: string;
@@ -53,8 +53,6 @@ export interface KeyStore {
   listKeys(): Promise<KeySummary[]>;
   revokeKey(id: string): Promise<boolean>;
 }
-
-const KEY_PATTERN = /^esk_([a-z]+_[a-z0-9]+)_([A-Za-z0-9_-]{32,})$/;
 
 type TenantRow = typeof tenants.$inferSelect;
 

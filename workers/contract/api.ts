@@ -3,6 +3,8 @@
 // z.infer; the OpenAPI document is generated from these.
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
+import { ERROR_CODES, type ErrorBody } from "./errors.ts";
+import { SCOPES } from "./keys.ts";
 
 const FeatureRow = z
   .array(z.number())
@@ -125,9 +127,16 @@ export const Health = z
   .meta({ id: "Health", description: "The build that runs. Models belong to tenants: GET /v1/me shows yours." });
 export type Health = z.infer<typeof Health>;
 
+/** The one error body (contract/errors.ts): its code is one of a closed list. */
 export const ErrorResponse = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }) })
-  .meta({ id: "Error" });
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES as [ErrorBody["error"]["code"], ...ErrorBody["error"]["code"][]]),
+      message: z.string(),
+      requestId: z.string(),
+    }),
+  })
+  .meta({ id: "Error" }) satisfies z.ZodType<ErrorBody>;
 
 const Label = z.union([z.literal(0), z.literal(1)]);
 
@@ -211,7 +220,7 @@ export const Me = z
   .object({
     tenant: z.string(),
     keyId: z.string(),
-    scopes: z.array(z.enum(["ingest", "read", "feedback", "admin"])),
+    scopes: z.array(z.enum(SCOPES)),
     model: TenantModel,
   })
   .meta({ id: "Me" });

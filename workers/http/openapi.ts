@@ -7,6 +7,7 @@ import { z } from "zod";
 import pkg from "../../package.json" with { type: "json" };
 import * as api from "../contract/api.ts";
 import { API_KEY_SCHEME } from "./api-route.ts";
+import { KEY_FORMAT } from "../contract/keys.ts";
 import type { AppEnv } from "./app-env.ts";
 
 const BODY_COMPONENTS = {
@@ -24,7 +25,7 @@ export function registerDocumentParts(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", API_KEY_SCHEME, {
     type: "http",
     scheme: "bearer",
-    description: "An API key, `esk_<id>_<secret>` (npm run keys -- create)",
+    description: `An API key, \`${KEY_FORMAT}\` (npm run keys -- create, or npx edge-svm keys create)`,
   });
   // As JSON Schema from zod itself (what the request must look like, defaults optional). zod puts
   // every named shape in $defs; each becomes a component of its own, referenced as one.

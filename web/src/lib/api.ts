@@ -2,6 +2,7 @@
 // JSON body and turns any failure into an ApiError carrying the server's code, message and
 // request id (or a NETWORK / BAD_RESPONSE code when no error body came back).
 import { gzipSync, strToU8 } from "fflate";
+import type { ErrorBody } from "$contract/errors.ts";
 import type {
   BatchAccepted,
   BatchList,
@@ -47,7 +48,8 @@ interface CallOptions {
 // The server records where a batch or a label came from; the dashboard says so.
 const CLIENT_HEADER = { "x-client": "dashboard" };
 
-function isErrorBody(body: unknown): body is { error: { code: string; message: string; requestId: string } } {
+/** The API's error body (contract/errors.ts), recognised by its fields. */
+function isErrorBody(body: unknown): body is ErrorBody {
   const error = (body as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
   return typeof error?.code === "string" && typeof error.message === "string";
 }

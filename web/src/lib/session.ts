@@ -1,8 +1,9 @@
 // The signed-in API key and what it may do. By default the key lives in sessionStorage: it
 // is an admin-grade secret, so it should not outlive the tab or be visible to other tabs
 // unless the user asks for that. "Remember on this device" puts it in localStorage instead.
-export const SCOPES = ["read", "ingest", "feedback", "admin"] as const;
-export type Scope = (typeof SCOPES)[number];
+import { SCOPES, type Scope } from "$contract/keys.ts";
+
+export { keyIdOf, SCOPES, type Scope } from "$contract/keys.ts";
 
 export interface Session {
   key: string;
@@ -15,14 +16,6 @@ export interface Session {
 }
 
 const STORAGE_KEY = "edge-svm.session";
-
-// The server's key format: esk_<id>_<secret>, where the id itself is "key_<suffix>".
-const KEY_PATTERN = /^esk_([a-z]+_[a-z0-9]+)_([A-Za-z0-9_-]{32,})$/;
-
-/** The key's id, or null when the text is not shaped like an API key. */
-export function keyIdOf(key: string): string | null {
-  return KEY_PATTERN.exec(key)?.[1] ?? null;
-}
 
 function isSession(value: unknown): value is Session {
   const s = value as Partial<Session> | null;
