@@ -15,11 +15,21 @@ it("passes Redocly's recommended lint with no errors or warnings", () => {
   const dir = mkdtempSync(join(tmpdir(), "openapi-lint-"));
   try {
     const file = join(dir, "openapi.json");
-    const doc = openApiDocument(createApp()) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    type Operation = {
+      operationId?: string;
+      requestBody?: { content: Record<string, { example?: unknown; schema: { format?: string } }> };
+    };
+    const doc = openApiDocument(createApp()) as { paths: Record<string, Record<string, Operation>> };
     writeFileSync(file, JSON.stringify(doc));
-    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops));
+    const ids = operations.map((op) => op.operationId);
     expect(ids.every((id) => typeof id === "string")).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+    // Every JSON body carries an example, shown in the reference and prefilled in its "try it".
+    const bodies = operations.flatMap((op) => Object.entries(op.requestBody?.content ?? {}));
+    const bare = bodies.filter(([, media]) => media.schema.format !== "binary" && media.example === undefined);
+    expect(bodies.length).toBeGreaterThan(5);
+    expect(bare).toEqual([]);
     // Exit code 0 means no errors; the summary line says whether warnings remain.
     const out = execFileSync(REDOCLY, ["lint", file, "--format=stylish"], {
       cwd: dir,

@@ -33,6 +33,8 @@ export interface BodyDoc {
   component?: string;
   binary?: boolean;
   description?: string;
+  /** An example body, shown in the reference and its "try it". */
+  example?: unknown;
 }
 
 type OkStatus = 200 | 201 | 202 | 204;
@@ -134,6 +136,7 @@ function bodyContent(body: Record<string, BodyDoc>) {
         schema: doc.binary
           ? { type: "string" as const, format: "binary", ...(doc.description ? { description: doc.description } : {}) }
           : { $ref: `#/components/schemas/${doc.component}` },
+        ...(doc.example === undefined ? {} : { example: doc.example }),
       },
     ]),
   );

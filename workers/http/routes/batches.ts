@@ -40,7 +40,16 @@ const submit = apiRoute({
   }),
   query: z.object({ callbackUrl: z.string().optional().describe("For Arrow bodies: where to POST the result") }),
   body: {
-    "application/json": { component: "BatchRequest" },
+    "application/json": {
+      component: "BatchRequest",
+      example: {
+        features: [
+          [3.62, 8.67, -2.81, -0.45],
+          [-1.4, -4.88, 6.48, 0.34],
+        ],
+        ids: ["note-1", "note-2"],
+      },
+    },
     "application/vnd.apache.arrow.stream": { binary: true, description: "An Arrow IPC stream" },
   },
   ok: {

@@ -28,7 +28,7 @@ const batchFeedback = apiRoute({
   summary: "Send the true labels of scored rows (by row index or client id); the latest label wins",
   scope: "feedback",
   params: z.object({ id: BatchId }),
-  body: { "application/json": { component: "FeedbackRequest" } },
+  body: { "application/json": { component: "FeedbackRequest", example: { rows: [0, 1], labels: [0, 1] } } },
   ok: { status: 202, ...queued, example: { batchId: "bat_mx67060m4c5dc77ed9ef", accepted: 2 } },
   errors: [...BODY_ERRORS, "INVALID_REQUEST", "NOT_FOUND", "UNKNOWN_ROWS", "ENQUEUE_FAILED"],
 });
@@ -42,7 +42,12 @@ const predictionFeedback = apiRoute({
   description:
     "A prediction is recorded about a second after its answer; until then its id is refused as unknown. Every id is checked before anything is queued.",
   scope: "feedback",
-  body: { "application/json": { component: "PredictionFeedbackRequest" } },
+  body: {
+    "application/json": {
+      component: "PredictionFeedbackRequest",
+      example: { predictionIds: ["bat_mx67060m4c5dc77ed9ef.0"], labels: [1] },
+    },
+  },
   ok: { status: 202, ...queued, example: { accepted: 2 } },
   errors: [...BODY_ERRORS, "INVALID_REQUEST", "UNKNOWN_ROWS", "ENQUEUE_FAILED"],
 });
@@ -62,7 +67,16 @@ const webhook = apiRoute({
     "webhook-timestamp": z.string().optional().describe("Required for verification: Unix seconds"),
     "webhook-signature": z.string().optional().describe("Required for verification: v1,<base64 HMAC-SHA256>"),
   }),
-  body: { "application/json": { component: "WebhookFeedback" } },
+  body: {
+    "application/json": {
+      component: "WebhookFeedback",
+      example: {
+        type: "feedback.labels",
+        tenant: "demo",
+        data: { batchId: "bat_mx67060m4c5dc77ed9ef", rows: [0, 3], labels: [1, 0] },
+      },
+    },
+  },
   ok: { status: [202, 200], ...queued, description: "Queued for recording (200: a replayed webhook-id)" },
   errors: ["INVALID_SIGNATURE", ...BODY_ERRORS, "INVALID_REQUEST", "NOT_FOUND", "UNKNOWN_ROWS", "ENQUEUE_FAILED"],
 });

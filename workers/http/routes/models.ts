@@ -46,7 +46,15 @@ const publish = apiRoute({
   summary:
     "Publish a model trained elsewhere (npm run train -- --publish), optionally with its dataset, optionally activating it",
   scope: "admin",
-  body: { "application/json": { component: "PublishModelRequest" } },
+  body: {
+    "application/json": {
+      component: "PublishModelRequest",
+      example: {
+        artifact: { format: "edge-svm", version: "cli-1", "...": "as npm run train writes it" },
+        activate: false,
+      },
+    },
+  },
   ok: { status: 201, description: "The registered model", schema: ModelSummary },
   errors: [
     ...BODY_ERRORS,
@@ -67,7 +75,7 @@ const retrain = apiRoute({
   description:
     '`force` skips the new-feedback threshold. Answers with the outcome when the run ends within 20 s, else 202 with status "running"; GET /v1/metrics lists recent runs and how they ended.',
   scope: "admin",
-  body: { "application/json": { component: "RetrainRequest" } },
+  body: { "application/json": { component: "RetrainRequest", example: { force: true } } },
   ok: {
     status: [200, 202],
     description: "What the run did (202: it is still running)",

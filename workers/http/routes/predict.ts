@@ -30,7 +30,7 @@ const predict = apiRoute({
   scope: "ingest",
   query: z.object({ log: z.enum(["false"]).optional().describe('For Arrow bodies: "false" opts out of logging') }),
   body: {
-    "application/json": { component: "PredictRequest" },
+    "application/json": { component: "PredictRequest", example: { features: [[3.62, 8.67, -2.81, -0.45]] } },
     "application/vnd.apache.arrow.stream": { binary: true, description: "An Arrow IPC stream" },
   },
   ok: { status: 200, description: "Predictions", schema: PredictResponse },
