@@ -21,7 +21,7 @@ function plainDot(compiled: CompiledModel, x: Float64Array, out: Float64Array): 
   }
 }
 
-/** plainDot verbatim under another name: V8 compiles and optimises it on its own, as any rival. */
+/** plainDot verbatim under another name: V8 compiles and optimises it on its own, like a rival would be. */
 function plainDotCopy(compiled: CompiledModel, x: Float64Array, out: Float64Array): void {
   const w = compiled.weights;
   const d = w.length;
