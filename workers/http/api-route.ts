@@ -25,6 +25,17 @@ export const BODY_ERRORS = [
   "UNSUPPORTED_ENCODING",
 ] as const satisfies readonly ErrorCode[];
 
+/** What a body of feature rows is refused for (parse-batch, check-feature-rows, arrow-batch), and a tenant without a model. */
+export const ROW_ERRORS = [
+  "INVALID_REQUEST",
+  ...BODY_ERRORS,
+  "INVALID_BATCH",
+  "FEATURE_COUNT_MISMATCH",
+  "VALUE_OUT_OF_RANGE",
+  "BATCH_TOO_LARGE",
+  "MODEL_UNAVAILABLE",
+] as const satisfies readonly ErrorCode[];
+
 /** The security scheme every keyed route names in the document. */
 export const API_KEY_SCHEME = "apiKey";
 

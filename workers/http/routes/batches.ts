@@ -14,7 +14,7 @@ import { explainPredictions } from "../../services/explain-predictions.ts";
 import { toBatchSummary } from "../../services/batch-result.ts";
 import { exportBatchCsv } from "../../services/export-batch.ts";
 import { parseRequest } from "../../services/parse-request.ts";
-import { apiRoute, apiRouter, BODY_ERRORS, storedJson } from "../api-route.ts";
+import { apiRoute, apiRouter, ROW_ERRORS, storedJson } from "../api-route.ts";
 import { batchIdParam } from "../params.ts";
 
 const BatchParams = z.object({ id: BatchId });
@@ -63,19 +63,7 @@ const submit = apiRoute({
       statusUrl: "/v1/batches/bat_mx67060m4c5dc77ed9ef",
     },
   },
-  errors: [
-    "INVALID_REQUEST",
-    ...BODY_ERRORS,
-    "INVALID_BATCH",
-    "FEATURE_COUNT_MISMATCH",
-    "VALUE_OUT_OF_RANGE",
-    "INVALID_CALLBACK_URL",
-    "IDEMPOTENCY_CONFLICT",
-    "BATCH_TOO_LARGE",
-    "MODEL_UNAVAILABLE",
-    "STORAGE_UNAVAILABLE",
-    "ENQUEUE_FAILED",
-  ],
+  errors: [...ROW_ERRORS, "INVALID_CALLBACK_URL", "IDEMPOTENCY_CONFLICT", "STORAGE_UNAVAILABLE", "ENQUEUE_FAILED"],
 });
 
 const list = apiRoute({

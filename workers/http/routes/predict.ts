@@ -17,7 +17,7 @@ import { parseRequest } from "../../services/parse-request.ts";
 import { loadChampion, noModel } from "../../services/serving-model.ts";
 import { predictionIdOf } from "../../services/submit-prediction-feedback.ts";
 import { newId } from "../../codecs/ids.ts";
-import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
+import { apiRoute, apiRouter, ROW_ERRORS } from "../api-route.ts";
 
 const predict = apiRoute({
   method: "post",
@@ -34,15 +34,7 @@ const predict = apiRoute({
     "application/vnd.apache.arrow.stream": { binary: true, description: "An Arrow IPC stream" },
   },
   ok: { status: 200, description: "Predictions", schema: PredictResponse },
-  errors: [
-    "INVALID_REQUEST",
-    ...BODY_ERRORS,
-    "INVALID_BATCH",
-    "FEATURE_COUNT_MISMATCH",
-    "VALUE_OUT_OF_RANGE",
-    "BATCH_TOO_LARGE",
-    "MODEL_UNAVAILABLE",
-  ],
+  errors: [...ROW_ERRORS],
 });
 
 export const predictRoutes = apiRouter().openapi(predict, async (c) => {
