@@ -13,6 +13,8 @@ export interface ClientOptions {
   key: string;
   fetch?: typeof fetch;
   retry?: RetryOptions;
+  /** Sent with every request, e.g. `{ "x-client": "dashboard" }` (the API records who sent a batch). */
+  headers?: Record<string, string>;
 }
 
 type Api = ReturnType<typeof hc<AppType>>;
@@ -25,6 +27,7 @@ export type ModelDetail = InferResponseType<Api["v1"]["models"][":version"]["$ge
 export type ModelSummary = InferResponseType<Api["v1"]["models"][":version"]["activate"]["$post"], 200>;
 export type RetrainOutcome = InferResponseType<Api["v1"]["models"]["retrain"]["$post"], 200 | 202>;
 export type FeedbackAccepted = InferResponseType<Api["v1"]["predictions"]["feedback"]["$post"], 202>;
+export type Metrics = InferResponseType<Api["v1"]["metrics"]["$get"], 200>;
 /** Labels of a batch's rows, by row index (or by client id with `ids`). */
 export type BatchFeedback = { rows: number[]; labels: (0 | 1)[] } | { ids: string[]; labels: (0 | 1)[] };
 
@@ -38,14 +41,17 @@ export interface SubmitOptions {
   idempotencyKey?: string;
 }
 
+/** The API's error: its HTTP status, stable code, message and request id. */
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(`${code}: ${message}`);
+  readonly requestId: string | null;
+  constructor(status: number, code: string, message: string, requestId: string | null = null) {
+    super(message);
     this.name = "ApiRequestError";
     this.status = status;
     this.code = code;
+    this.requestId = requestId;
   }
 }
 
@@ -54,6 +60,7 @@ export function createClient(options: ClientOptions) {
   // hc passes a Headers object (not a plain record): merged through Headers, so none is lost.
   const withKey = (init?: RequestInit): RequestInit => {
     const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
     if (!headers.has("authorization")) headers.set("authorization", `Bearer ${options.key}`);
     return { ...init, headers };
   };
@@ -83,7 +90,9 @@ export function createClient(options: ClientOptions) {
     async waitForBatch(batchId: string, wait: { timeoutMs?: number; intervalMs?: number } = {}): Promise<BatchResult> {
       const deadline = Date.now() + (wait.timeoutMs ?? 60_000);
       for (let interval = wait.intervalMs ?? 50; ; interval = Math.min(interval * 2, 1000)) {
-        const result = await answer<BatchResult>(await api.v1.batches[":id"].$get({ param: { id: batchId } }));
+        const result = await answer<BatchResult>(
+          await api.v1.batches[":id"].$get({ param: { id: batchId }, query: {} }),
+        );
         if (result.status !== "pending") return result;
         if (Date.now() > deadline)
           throw new Error(`batch ${batchId} is still pending after ${wait.timeoutMs ?? 60_000} ms`);
@@ -100,8 +109,22 @@ export function createClient(options: ClientOptions) {
       return answer<Me>(await api.v1.me.$get());
     },
 
-    async getBatch(batchId: string): Promise<BatchResult> {
-      return answer<BatchResult>(await api.v1.batches[":id"].$get({ param: { id: batchId } }));
+    /** A batch's status and, once complete, its predictions (with per-feature contributions if `explain`). */
+    async getBatch(batchId: string, read: { explain?: boolean } = {}): Promise<BatchResult> {
+      const query = { explain: read.explain ? ("1" as const) : undefined };
+      return answer<BatchResult>(await api.v1.batches[":id"].$get({ param: { id: batchId }, query }));
+    },
+
+    /** Features, predictions and feedback of a batch as CSV. */
+    async exportCsv(batchId: string): Promise<Blob> {
+      const response = await api.v1.batches[":id"]["export.csv"].$get({ param: { id: batchId } });
+      if (!response.ok) await answer(response);
+      return response.blob();
+    },
+
+    /** Live accuracy per version, volumes, latency, drift and recent training runs. */
+    async metrics(): Promise<Metrics> {
+      return answer<Metrics>(await api.v1.metrics.$get());
     },
 
     /** One page of the tenant's batches, newest first. */
@@ -145,6 +168,7 @@ export type Client = ReturnType<typeof createClient>;
 /** What answer() reads of a response: the standard Response and hc's typed one alike. */
 interface Answer {
   ok: boolean;
+  headers?: Headers;
   status: number;
   json(): Promise<unknown>;
   text(): Promise<string>;
@@ -154,13 +178,21 @@ interface Answer {
 async function answer<T>(response: Answer): Promise<T> {
   if (response.ok) return (await response.json()) as T;
   const text = await response.text();
-  let error = { code: `HTTP_${response.status}`, message: text.slice(0, 200) };
+  let error: { code: string; message: string; requestId?: string } = {
+    code: `HTTP_${response.status}`,
+    message: `The API answered ${response.status} without its error body: ${text.slice(0, 200)}`,
+  };
   try {
-    error = (JSON.parse(text) as { error: typeof error }).error ?? error;
+    error = (JSON.parse(text) as { error?: typeof error }).error ?? error;
   } catch {
     // Not the API's error body (a proxy's page): keep its first characters.
   }
-  throw new ApiRequestError(response.status, error.code, error.message);
+  throw new ApiRequestError(
+    response.status,
+    error.code,
+    error.message,
+    error.requestId ?? response.headers?.get("x-request-id") ?? null,
+  );
 }
 
 async function encodeRows(rows: Rows, submit: SubmitOptions): Promise<{ body: Uint8Array; type: string }> {

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { DEMO_TENANT, seedDemo } from "../workers/services/seed-demo.ts";
 import { STATE_DIR, withLocalAdapters } from "./local-platform.ts";
+import { SCOPES } from "../workers/contract/keys.ts";
 
 const KEY_FILE = `${STATE_DIR}/dev-admin-key`;
 const URL = "http://127.0.0.1:8787";
@@ -12,9 +13,7 @@ const { modelVersion, created, key } = await withLocalAdapters(async (adapters) 
   const seeded = await seedDemo(adapters);
   let key = existsSync(KEY_FILE) ? readFileSync(KEY_FILE, "utf8").trim() : "";
   if (!key || !(await adapters.keys.verifyKey(key))) {
-    key = (
-      await adapters.keys.createKey(DEMO_TENANT, ["ingest", "read", "feedback", "admin"], "local admin (npm start)")
-    ).key;
+    key = (await adapters.keys.createKey(DEMO_TENANT, [...SCOPES], "local admin (npm start)")).key;
     writeFileSync(KEY_FILE, `${key}\n`, { mode: 0o600 });
   }
   return { ...seeded, key };

@@ -34,6 +34,18 @@ export default {
       $contract: "../workers/contract",
       // The pure demo-data generator, for the "random sample" option of a new batch.
       $model: "../model",
+      // The typed client of the API (client/index.ts): the dashboard calls the API through it.
+      $client: "../client",
+    },
+    typescript: {
+      // svelte-check reads the client's declarations (written by `npm run types:client`) rather
+      // than its sources, which would pull the Worker's sources into a program typed for the
+      // browser. They are typed from the Worker's routes, so a changed response schema still
+      // fails the dashboard's check.
+      config(config) {
+        config.compilerOptions.paths.$client = ["../.generated/client-types/client"];
+        config.compilerOptions.paths["$client/*"] = ["../.generated/client-types/client/*"];
+      },
     },
   },
 };

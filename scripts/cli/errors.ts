@@ -18,7 +18,7 @@ export function describeError(error: unknown): { code: number; message: string }
   if (error instanceof ApiRequestError)
     return {
       code: EXIT.api,
-      message: `${error.code} (${error.status}): ${error.message.replace(`${error.code}: `, "")}`,
+      message: `${error.code} (${error.status}): ${error.message}`,
     };
   if (error instanceof UnreachableError) return { code: EXIT.unreachable, message: error.message };
   if (error instanceof BatchFailedError) return { code: EXIT.batchFailed, message: error.message };

@@ -2,9 +2,10 @@
 // 20,000-row CSV submitted, waited for and written back one prediction per row in input order;
 // a submit SIGKILLed after its first batch and run again creates each batch once (the
 // Idempotency-Keys come from the file's hash); feedback, retrain and activate; documented exit
-// codes for an API error, a usage error and an unreachable server.
+// codes for an API error, a usage error, an unreachable server and a batch that failed.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -197,4 +198,59 @@ describe("the edge-svm CLI", () => {
     const unreachable = await cli(["get", "bat_nope"], { EDGE_SVM_URL: `http://127.0.0.1:${await closedPort()}` });
     expect(unreachable.code).toBe(3);
   });
+
+  it("exits 4 when a batch failed, after waiting for the others and writing their predictions", async () => {
+    // The Worker fails a batch only after its chunks exhaust their queue retries, so a stand-in
+    // API answers the second of two batches "failed".
+    const stub = await failingApi();
+    try {
+      writeDemoCsv("two.csv", 4, 3);
+      const url = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
+      const result = await cli(["submit", "two.csv", "--batch-rows", "2", "--out", "two-preds.csv"], {
+        EDGE_SVM_URL: url,
+      });
+      expect(result.code, result.stderr).toBe(4);
+      expect(result.stderr).toContain("1 of 2 batches failed: bat_stub1 (rows 2…): scoring failed 3 times");
+      const [, ...rows] = lines(readFileSync(join(dir, "two-preds.csv"), "utf8"));
+      expect(rows.map((row) => row.split(",")[0])).toEqual(["0", "1"]);
+    } finally {
+      await new Promise((closed) => stub.close(closed));
+    }
+  });
 });
+
+/** An API with the demo model whose batches 0 and 1 end complete and failed. */
+async function failingApi(): Promise<Server> {
+  const names = generateDemoData({ rows: 1, seed: 1 }).featureNames;
+  let accepted = 0;
+  const server = createHttpServer((request, response) => {
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
+    request.resume().on("end", () => {
+      const now = new Date().toISOString();
+      if (request.url === "/v1/me") return send(200, { model: { active: true, featureNames: names } });
+      if (request.method === "POST") {
+        const batchId = `bat_stub${accepted++}`;
+        return send(202, { batchId, status: "pending", rows: 2, statusUrl: `/v1/batches/${batchId}` });
+      }
+      const batchId = request.url?.split("?")[0].split("/").pop() ?? "";
+      const failed = batchId === "bat_stub1";
+      const predictions = failed
+        ? []
+        : [0, 1].map((row) => ({ row, id: null, label: 1, probability: 0.9, margin: 1.5, modelVersion: "v1" }));
+      send(200, {
+        batchId,
+        status: failed ? "failed" : "complete",
+        rows: 2,
+        done: failed ? 0 : 2,
+        createdAt: now,
+        completedAt: now,
+        error: failed ? "scoring failed 3 times" : null,
+        predictions,
+      });
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  return server;
+}

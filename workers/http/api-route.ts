@@ -57,6 +57,7 @@ export interface ApiRouteInput<
   P extends string,
   St extends OkStatus,
   S extends z.ZodType | undefined,
+  Q extends z.ZodObject | undefined = undefined,
 > {
   /** One method, as a literal: the typed client keys each path's methods by it. */
   method: M;
@@ -68,7 +69,8 @@ export interface ApiRouteInput<
   /** The scope a key needs; "any" for any valid key; null for no key. */
   scope: Scope | "any" | null;
   params?: z.ZodObject;
-  query?: z.ZodObject;
+  /** Typed for the client too: hc's calls take `{ query }` of this shape. */
+  query?: Q;
   headers?: z.ZodObject;
   /** Bodies by media type, documented, read by the handler. */
   body?: Record<string, BodyDoc>;
@@ -86,12 +88,16 @@ type OkResponses<St extends OkStatus, S extends z.ZodType | undefined> = {
 };
 
 /** The route's createRoute declaration: its documentation, its key check and its validators. */
+/** The query validator's declaration, when the route has one (hc types its calls' `query` from it). */
+type QueryRequest<Q extends z.ZodObject | undefined> = Q extends z.ZodObject ? { query: Q } : object;
+
 export function apiRoute<
   M extends Method,
   P extends string,
   St extends OkStatus,
   S extends z.ZodType | undefined = undefined,
->(input: ApiRouteInput<M, P, St, S>) {
+  Q extends z.ZodObject | undefined = undefined,
+>(input: ApiRouteInput<M, P, St, S, Q>) {
   const errors = [
     // Every keyed route counts against its key's rate limit (http/rate-limit.ts): 429 with Retry-After.
     ...(input.scope === null ? [] : (["UNAUTHORIZED", "RATE_LIMITED"] as ErrorCode[])),
@@ -106,6 +112,7 @@ export function apiRoute<
         ? "Needs any valid key."
         : `Needs the \`${input.scope}\` scope.`;
   const statuses: readonly St[] = Array.isArray(input.ok.status) ? input.ok.status : [input.ok.status as St];
+  const query = (input.query ? { query: input.query } : {}) as QueryRequest<Q>;
   const responses = {
     ...Object.fromEntries(statuses.map((status) => [status, okResponse(input.ok)])),
     ...errorResponses(errors),
@@ -121,7 +128,7 @@ export function apiRoute<
     middleware: keyed ? [requireScope(input.scope === "any" ? null : input.scope)] : [],
     request: {
       ...(input.params ? { params: input.params } : {}),
-      ...(input.query ? { query: input.query } : {}),
+      ...query,
       ...(input.headers ? { headers: input.headers } : {}),
       ...(input.body ? { body: { required: true, content: bodyContent(input.body) } } : {}),
     },

@@ -11,7 +11,7 @@ export const load: PageLoad = async (event) => {
       api.me(),
       api.metrics(),
       api.listModels(),
-      api.listBatches(5),
+      api.listBatches({ limit: 5 }),
     ]);
     return { me, metrics, models: registry.models, batches: recent.batches };
   } catch (error) {

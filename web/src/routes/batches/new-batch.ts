@@ -19,7 +19,7 @@ export async function submitAndWatch(
   onProgress: (summary: BatchSummary) => void,
   signal: AbortSignal,
 ): Promise<BatchSummary> {
-  const accepted = await api.submitBatch(batch);
+  const accepted = await api.submitBatch(batch.features, { ids: batch.ids });
   let summary: BatchSummary = {
     batchId: accepted.batchId,
     status: accepted.status,

@@ -6,7 +6,7 @@ export const load: PageLoad = async (event) => {
   const { session, api } = await useApi(event);
   requireScope(session, "read", "see a batch's predictions");
   try {
-    return { batch: await api.getBatch(event.params.id, true) };
+    return { batch: await api.getBatch(event.params.id, { explain: true }) };
   } catch (error) {
     failLoad(error);
   }

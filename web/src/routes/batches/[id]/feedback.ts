@@ -19,5 +19,5 @@ export async function saveFeedback(
   choices: Record<number, Choice>,
 ): Promise<FeedbackAccepted> {
   const { rows, labels } = chosenLabels(choices);
-  return api.sendFeedback(batchId, rows, labels);
+  return api.sendFeedback(batchId, { rows, labels });
 }
