@@ -63,6 +63,10 @@ export const batches = sqliteTable(
     redrives: integer("redrives").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     completedAt: integer("completed_at"),
+    // Set when the batch completes: rows predicted 1, and the version that scored most of its
+    // rows (a promotion can land between two chunks). The batches list shows and filters on them.
+    positives: integer("positives"),
+    modelVersion: text("model_version"),
   },
   (t) => [
     uniqueIndex("batches_idempotency").on(t.tenantId, t.idempotencyKey),
@@ -102,7 +106,7 @@ export const feedback = sqliteTable(
 // (in the transaction that completes it); a label adds its agreement when it is recorded and
 // takes it back when a later label replaces it. Histograms are JSON arrays of counts: `latency`
 // over LATENCY_BOUNDS_MS (workers/services/rollup.ts), `features` the scored values binned on
-// the version's training deciles, feature-major.
+// the version's training deciles, feature-major, `scores` the margins over SCORE_BOUNDS.
 export const rollups = sqliteTable(
   "rollups",
   {
@@ -114,8 +118,14 @@ export const rollups = sqliteTable(
     positives: integer("positives").notNull().default(0),
     labelled: integer("labelled").notNull().default(0),
     correct: integer("correct").notNull().default(0),
+    // The confusion matrix of the labelled rows, with labelled and correct: true label 1, and
+    // true label 1 predicted 1.
+    labelledPositives: integer("labelled_positives").notNull().default(0),
+    truePositives: integer("true_positives").notNull().default(0),
     latency: text("latency").notNull().default("[]"),
     features: text("features").notNull().default("[]"),
+    // The scored margins in fixed buckets (SCORE_BOUNDS in workers/services/rollup.ts).
+    scores: text("scores").notNull().default("[]"),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.hour, t.modelVersion] })],
 );
