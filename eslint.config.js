@@ -9,6 +9,7 @@ export default ts.config(
       "node_modules/",
       "web/build/",
       "web/.svelte-kit/",
+      "web/.generated/",
       ".wrangler/",
       "worker-configuration.d.ts",
       "migrations/",
