@@ -1,8 +1,10 @@
-// The "random sample" of a new batch (the 2021 app offered 5, 10 or 15 records): rows drawn
-// from the project's seeded demo generator, which matches the demo model's features only.
+// The "random sample" of a new batch: rows drawn from the project's seeded demo generator, which
+// matches the demo model's features only. From a handful to read row by row up to a full batch
+// (LIMITS.maxBatchRows), to see the pipeline at volume.
 import { DEMO_FEATURE_NAMES, generateDemoData } from "$model/demo-data.ts";
+import { LIMITS } from "$contract/limits.ts";
 
-export const SAMPLE_SIZES = [5, 10, 15] as const;
+export const SAMPLE_SIZES = [10, 100, 1_000, LIMITS.maxBatchRows] as const;
 
 export interface DemoSample {
   seed: number;

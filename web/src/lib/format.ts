@@ -36,3 +36,8 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   if (hours < 48) return `${hours} h ago`;
   return formatDateTime(iso);
 }
+
+/** "1 labelled row", "2 labelled rows": a count with its noun, singular or plural. */
+export function formatCount(value: number, singular: string, plural = `${singular}s`): string {
+  return `${integer.format(value)} ${value === 1 ? singular : plural}`;
+}

@@ -4,11 +4,11 @@ import type { VersionAccuracy } from "$lib/components/AccuracyByVersionChart.sve
 import { accuracyOf, latestHoldout } from "$lib/accuracy.ts";
 import { liveAccuracyOf } from "$lib/model-facts.ts";
 
-/** One bar pair per version, oldest first, so the chart reads left to right in time. */
+/** Held-out and live accuracy per version, newest first (the one people look for after a retrain). */
 export function accuracyByVersion(models: ModelSummary[], metrics: MetricsResponse): VersionAccuracy[] {
   const latest = latestHoldout(models);
   return [...models]
-    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
     .map((model) => {
       const live = liveAccuracyOf(metrics, model.version);
       const heldOut = accuracyOf(model, latest);
@@ -16,8 +16,8 @@ export function accuracyByVersion(models: ModelSummary[], metrics: MetricsRespon
         version: model.version,
         holdout: heldOut.value,
         measuredOn: heldOut.short,
-        live: live?.accuracy ?? null,
         labelled: live?.labelled ?? 0,
+        correct: live?.correct ?? 0,
       };
     });
 }

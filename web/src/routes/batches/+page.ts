@@ -12,7 +12,9 @@ export const load: PageLoad = async (event) => {
   try {
     const [me, list] = await Promise.all([
       api.me(),
-      hasScope(session, "read") ? api.listBatches({ limit: PAGE_SIZE, cursor: cursor ?? undefined }) : Promise.resolve(null),
+      hasScope(session, "read")
+        ? api.listBatches({ limit: PAGE_SIZE, cursor: cursor ?? undefined })
+        : Promise.resolve(null),
     ]);
     return { me, list, cursor };
   } catch (error) {

@@ -19,8 +19,15 @@ export function defaultPair(models: ModelSummary[]): [string | undefined, string
   return [pair[0]?.version, pair[1]?.version];
 }
 
-/** "Roll back" when the version is older than the champion, "Activate" otherwise. */
-export function activateVerb(model: ModelSummary, champion: ModelSummary | null): string {
+/**
+ * "Roll back to" only a version that was the champion before (it has an activation time) and is
+ * older than today's; a version that never served is promoted, not rolled back to.
+ */
+export function activateVerb(
+  model: Pick<ModelSummary, "createdAt" | "activatedAt">,
+  champion: Pick<ModelSummary, "createdAt"> | null,
+): string {
+  if (model.activatedAt === null) return "Promote";
   return champion && Date.parse(model.createdAt) < Date.parse(champion.createdAt) ? "Roll back to" : "Activate";
 }
 
