@@ -3,7 +3,7 @@
 // to a response schema fails this client's type check, with no generated file to forget. It
 // gzips bodies, sends Apache Arrow when given typed columns, retries 429 and 503 with backoff
 // and the same Idempotency-Key, and can wait for a batch to complete.
-import { hc, type InferResponseType } from "hono/client";
+import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { AppType } from "../workers/http/app.ts";
 import { fetchWithRetry, type RetryOptions } from "./retry.ts";
 
@@ -28,6 +28,10 @@ export type ModelSummary = InferResponseType<Api["v1"]["models"][":version"]["ac
 export type RetrainOutcome = InferResponseType<Api["v1"]["models"]["retrain"]["$post"], 200 | 202>;
 export type FeedbackAccepted = InferResponseType<Api["v1"]["predictions"]["feedback"]["$post"], 202>;
 export type Metrics = InferResponseType<Api["v1"]["metrics"]["$get"], 200>;
+/** The list's query as the route declares it: filters (status, source, from, to, modelVersion) and cursor. */
+type ListQuery = NonNullable<InferRequestType<Api["v1"]["batches"]["$get"]>["query"]>;
+/** One page of the batch list: its size, the previous page's nextCursor, and the filters (ISO dates or date-times). */
+export type BatchListPage = Omit<ListQuery, "limit"> & { limit?: number };
 /** Labels of a batch's rows, by row index (or by client id with `ids`). */
 export type BatchFeedback = { rows: number[]; labels: (0 | 1)[] } | { ids: string[]; labels: (0 | 1)[] };
 
@@ -109,9 +113,15 @@ export function createClient(options: ClientOptions) {
       return answer<Me>(await api.v1.me.$get());
     },
 
-    /** A batch's status and, once complete, its predictions (with per-feature contributions if `explain`). */
-    async getBatch(batchId: string, read: { explain?: boolean } = {}): Promise<BatchResult> {
-      const query = { explain: read.explain ? ("1" as const) : undefined };
+    /**
+     * A batch's status and, once complete, its predictions: with per-feature contributions if
+     * `explain`, with each row's latest saved true label (`feedback`) if `feedback`.
+     */
+    async getBatch(batchId: string, read: { explain?: boolean; feedback?: boolean } = {}): Promise<BatchResult> {
+      const query = {
+        explain: read.explain ? ("1" as const) : undefined,
+        feedback: read.feedback ? ("1" as const) : undefined,
+      };
       return answer<BatchResult>(await api.v1.batches[":id"].$get({ param: { id: batchId }, query }));
     },
 
@@ -127,9 +137,9 @@ export function createClient(options: ClientOptions) {
       return answer<Metrics>(await api.v1.metrics.$get());
     },
 
-    /** One page of the tenant's batches, newest first. */
-    async listBatches(page: { limit?: number; cursor?: string } = {}): Promise<BatchList> {
-      const query = { limit: page.limit === undefined ? undefined : String(page.limit), cursor: page.cursor };
+    /** One page of the tenant's batches, newest first, filtered; nextCursor continues the same listing. */
+    async listBatches(page: BatchListPage = {}): Promise<BatchList> {
+      const query = { ...page, limit: page.limit === undefined ? undefined : String(page.limit) };
       return answer<BatchList>(await api.v1.batches.$get({ query }));
     },
 

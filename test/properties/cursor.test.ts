@@ -1,14 +1,27 @@
 // Pagination cursors: whatever a client sends back is a Cursor or a 400, and every cursor the
-// API issues (for the ids it issues) decodes to what was encoded.
+// API issues (for the ids it issues, and the filters of its listing) decodes to what was encoded.
 import { fc, it } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { decodeCursor, encodeCursor } from "../../workers/codecs/cursor.ts";
-import { BatchId } from "../../workers/contract/api.ts";
+import { BatchId, type BatchFilter } from "../../workers/contract/api.ts";
 import { RUNS, anyString, isClientError, outcomeOfSync } from "./arbitraries.ts";
 
 const createdAt = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
 /** Batch ids as the contract describes them (newId issues "bat_" and lowercase base 36 and hex). */
 const batchId = fc.stringMatching(/^bat_[0-9A-Za-z_-]{1,60}$/);
+
+/** A listing's filters as the list service makes them: any subset, times as epoch ms. */
+const filter: fc.Arbitrary<BatchFilter> = fc.record(
+  {
+    status: fc.constantFrom("pending" as const, "complete" as const, "failed" as const),
+    // Any code points, control characters (escaped in JSON) among them, within the 40 UTF-16 units the query allows.
+    source: fc.string({ unit: "binary", minLength: 1, maxLength: 40 }).filter((text) => text.length <= 40),
+    from: createdAt,
+    to: createdAt,
+    modelVersion: fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
+  },
+  { requiredKeys: [] },
+);
 
 const toBase64Url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
 
@@ -20,6 +33,9 @@ const cursorLike = fc.oneof(
     .tuple(createdAt, batchId, fc.nat(), fc.constantFrom("", "=", "==", "!", " "))
     .map(([at, id, cut, tail]) => encodeCursor({ createdAt: at, id }).slice(0, cut) + tail),
   fc.base64String(),
+  fc
+    .tuple(createdAt, batchId, filter, fc.nat())
+    .map(([at, id, f, cut]) => encodeCursor({ createdAt: at, id, filter: f }).slice(0, cut)),
 );
 
 describe("cursor codec", () => {
@@ -49,6 +65,28 @@ describe("cursor codec", () => {
       expect(decodeCursor(encodeCursor({ createdAt: at, id }))).toEqual({ createdAt: at, id });
     },
   );
+
+  it.prop([createdAt, batchId, filter], RUNS)(
+    "decodes every cursor it encodes with its listing's filters, within the query's length cap",
+    (at, id, f) => {
+      const text = encodeCursor({ createdAt: at, id, filter: f });
+      expect(text).toMatch(/^[A-Za-z0-9_.-]*$/);
+      expect(text.length).toBeLessThanOrEqual(1000);
+      const empty = Object.keys(f).length === 0;
+      expect(decodeCursor(text)).toEqual(empty ? { createdAt: at, id } : { createdAt: at, id, filter: f });
+    },
+  );
+
+  it("refuses a cursor whose filters were altered into something the list never issues", () => {
+    const position = encodeCursor({ createdAt: 1, id: "bat_x" });
+    for (const json of ['{"status":"done"}', '{"from":"yesterday"}', '{"admin":true}', "[1]", "{"]) {
+      const forged = `${position}.${toBase64Url(json)}`;
+      expect(outcomeOfSync(() => decodeCursor(forged), isClientError)).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_REQUEST" },
+      });
+    }
+  });
 
   // Found by the property above: btoa alone threw a DOMException for any character above U+00FF.
   it("encodes an id with a character beyond Latin-1 and decodes it back", () => {

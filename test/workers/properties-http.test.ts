@@ -237,12 +237,32 @@ describe("GET /v1/batches", () => {
   );
   const limit = fc.option(fc.oneof(fc.integer({ min: -1, max: 101 }).map(String), headerValue), { nil: undefined });
 
-  it.prop([fc.option(cursor, { nil: undefined }), limit], RUNS)(
-    "never answers 5xx to any cursor or limit",
-    async (after, size) => {
+  // The list's filters: plausible values, near misses and any text.
+  const filters = fc.record(
+    {
+      status: fc.oneof(fc.constantFrom("pending", "complete", "failed", "done", ""), unicodeString({ maxLength: 20 })),
+      source: fc.oneof(fc.constantFrom("api", "dashboard", "s".repeat(41)), unicodeString({ maxLength: 50 })),
+      from: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+        unicodeString({ maxLength: 40 }),
+      ),
+      to: fc.oneof(
+        fc.constantFrom("2026-02-30", "2026-01-01T24:00:00Z", "0000-01-01"),
+        unicodeString({ maxLength: 40 }),
+      ),
+      modelVersion: fc.oneof(fc.constantFrom("seed-1", "v".repeat(65)), unicodeString({ maxLength: 70 })),
+    },
+    { requiredKeys: [] },
+  );
+
+  it.prop([fc.option(cursor, { nil: undefined }), limit, filters], RUNS)(
+    "never answers 5xx to any cursor, limit or filter",
+    async (after, size, filter) => {
       const query = new URLSearchParams({
         ...(after === undefined ? {} : { cursor: after }),
         ...(size === undefined ? {} : { limit: size }),
+        ...filter,
       });
       await expectNoServerError(await api(`/v1/batches?${query}`, { key }));
     },

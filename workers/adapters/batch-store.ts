@@ -2,10 +2,12 @@
 // are in R2 (row-store.ts) and chunk progress in the batch's Durable Object (chunk-ledger.ts), so a
 // batch costs D1 two writes, not one per row: the insert and the completion, which adds the
 // batch's counts to the hourly rollups in the same transaction, exactly once.
-import { and, asc, desc, eq, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, ne, or, sql } from "drizzle-orm";
 import { batches } from "../db/schema.ts";
 import { batchRollupStatement } from "./rollup-statements.ts";
+import type { BatchFilter } from "../contract/api.ts";
 import type { RollupDelta } from "../services/rollup.ts";
+import { batchOutcome } from "../services/batch-outcome.ts";
 import type { Database } from "./database.ts";
 
 export type BatchRecord = typeof batches.$inferSelect;
@@ -27,12 +29,14 @@ export interface BatchStore {
   findBatch(tenantId: string, id: string): Promise<BatchRecord | null>;
   /** Unscoped lookup, for the queue consumer only (its messages carry ids we issued). */
   getBatch(id: string): Promise<BatchRecord | null>;
-  listBatches(tenantId: string, limit: number, after: PageCursor | null): Promise<BatchRecord[]>;
+  /** The tenant's batches newest first, keyset-paged, those of /v1/predict left out, `filter` applied. */
+  listBatches(tenantId: string, limit: number, after: PageCursor | null, filter?: BatchFilter): Promise<BatchRecord[]>;
   /** Fails a pending batch; `releaseKey` frees its idempotency key so the client can retry with it. */
   markFailed(id: string, error: string, releaseKey?: boolean): Promise<void>;
   /**
-   * Completes a pending batch and adds its counts to the rollups, in one transaction; a batch
-   * already finished is left as it is and counted nothing. Returns the batch as it now stands.
+   * Completes a pending batch, recording its positives and main version (services/batch-outcome.ts)
+   * from the deltas, and adds its counts to the rollups, in one transaction; a batch already
+   * finished is left as it is and counted nothing. Returns the batch as it now stands.
    */
   completeBatch(batchId: string, completedAt: number, deltas: readonly RollupDelta[]): Promise<BatchRecord | null>;
   /** Records a finished batch of rows /v1/predict scored, and its counts, once. */
@@ -90,18 +94,26 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
 
     getBatch: findById,
 
-    async listBatches(tenantId, limit, after) {
+    async listBatches(tenantId, limit, after, filter = {}) {
       const page = after
         ? or(
             lt(batches.createdAt, after.createdAt),
             and(eq(batches.createdAt, after.createdAt), lt(batches.id, after.id)),
           )
         : undefined;
+      // The filters narrow the same (tenant, created_at, id) index walk; absent ones are no-ops.
+      const filtered = [
+        filter.status === undefined ? undefined : eq(batches.status, filter.status),
+        filter.source === undefined ? undefined : eq(batches.source, filter.source),
+        filter.from === undefined ? undefined : gte(batches.createdAt, filter.from),
+        filter.to === undefined ? undefined : lte(batches.createdAt, filter.to),
+        filter.modelVersion === undefined ? undefined : eq(batches.modelVersion, filter.modelVersion),
+      ];
       // Rows logged by /v1/predict are batches too (for labels), but not ones a user submitted.
       return db
         .select()
         .from(batches)
-        .where(and(eq(batches.tenantId, tenantId), ne(batches.source, PREDICT_SOURCE), page))
+        .where(and(eq(batches.tenantId, tenantId), ne(batches.source, PREDICT_SOURCE), page, ...filtered))
         .orderBy(desc(batches.createdAt), desc(batches.id))
         .limit(limit);
     },
@@ -114,23 +126,29 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
     },
 
     async completeBatch(batchId, completedAt, deltas) {
+      // In the statement that completes the batch: a redelivered chunk finds it complete and
+      // cannot rewrite what it recorded.
+      const outcome = batchOutcome(deltas);
       await d1.batch([
         d1
           .prepare(
-            "UPDATE batches SET status = 'complete', done = rows, completed_at = ?2 WHERE id = ?1 AND status = 'pending'",
+            `UPDATE batches SET status = 'complete', done = rows, completed_at = ?2, positives = ?3, model_version = ?4
+             WHERE id = ?1 AND status = 'pending'`,
           )
-          .bind(batchId, completedAt),
+          .bind(batchId, completedAt, outcome.positives, outcome.modelVersion),
         ...deltas.map((delta) => batchRollupStatement(d1, delta)),
       ]);
       return findById(batchId);
     },
 
     async recordLoggedBatch(batch, completedAt, deltas) {
+      const outcome = batchOutcome(deltas);
       await d1.batch([
         d1
           .prepare(
-            `INSERT INTO batches (id, tenant_id, status, rows, chunks, done, feature_count, body_hash, source, created_at, completed_at)
-             VALUES (?1, ?2, 'complete', ?3, ?4, ?3, ?5, '', ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING`,
+            `INSERT INTO batches (id, tenant_id, status, rows, chunks, done, feature_count, body_hash, source, created_at,
+               completed_at, positives, model_version)
+             VALUES (?1, ?2, 'complete', ?3, ?4, ?3, ?5, '', ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING`,
           )
           .bind(
             batch.id,
@@ -141,6 +159,8 @@ export function createBatchStore(db: Database, d1: D1Database): BatchStore {
             batch.source ?? "api",
             completedAt,
             completedAt,
+            outcome.positives,
+            outcome.modelVersion,
           ),
         ...deltas.map((delta) => batchRollupStatement(d1, delta)),
       ]);

@@ -1,8 +1,10 @@
 // The public /v1 contract: request and response schemas (zod), the only place these shapes
-// are declared (the model registry's are in models.ts, re-exported here). Types come from
-// z.infer; the OpenAPI document is generated from these.
+// are declared (the model registry's are in models.ts, the batch reads' query strings in
+// batch-queries.ts, both re-exported here). Types come from z.infer; the OpenAPI document is
+// generated from these.
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
+import { BatchStatus } from "./batch-queries.ts";
 import { ERROR_CODES, type ErrorBody } from "./errors.ts";
 import { SCOPES } from "./keys.ts";
 
@@ -47,9 +49,6 @@ export const PredictRequest = z
   .meta({ id: "PredictRequest" });
 export type PredictRequest = z.infer<typeof PredictRequest>;
 
-export const BatchStatus = z.enum(["pending", "complete", "failed"]);
-export type BatchStatus = z.infer<typeof BatchStatus>;
-
 /** A row scored by POST /v1/predict: "<batch id>.<row>". */
 export const PredictionId = z
   .string()
@@ -72,6 +71,14 @@ export const Prediction = z
       .record(z.string(), z.number())
       .optional()
       .meta({ description: "Per-feature share of the margin (with ?explain=1)." }),
+    feedback: z
+      .union([z.literal(0), z.literal(1)])
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          "The row's latest saved true label, null when none was saved (with ?feedback=1; read at request time, never cached).",
+      }),
   })
   .meta({ id: "Prediction" });
 export type Prediction = z.infer<typeof Prediction>;
@@ -100,6 +107,20 @@ export const BatchSummary = z
     completedAt: z.string().nullable(),
     error: z.string().nullable(),
     callback: CallbackOutcome.optional(),
+    // Optional (not defaulted) because a result cached in KV before these fields existed is
+    // served as its stored text: it lacks them until it expires, and the document says so.
+    source: z.string().optional().meta({
+      description:
+        'Who sent the batch: "api", "dashboard" (sent with X-Client: dashboard) or "predict" (rows logged by POST /v1/predict). Absent only on results cached before it was reported.',
+    }),
+    positives: z.number().int().nullable().optional().meta({
+      description:
+        "Rows predicted 1, recorded when the batch completed; null until then (and for batches completed before it was recorded).",
+    }),
+    modelVersion: z.string().nullable().optional().meta({
+      description:
+        "The model version that scored most of the batch's rows (the first on a tie; a promotion can land between chunks), recorded when it completed; null until then.",
+    }),
   })
   .meta({ id: "BatchSummary" });
 export type BatchSummary = z.infer<typeof BatchSummary>;
@@ -111,13 +132,6 @@ export const BatchList = z
   .object({ batches: z.array(BatchSummary), nextCursor: z.string().nullable() })
   .meta({ id: "BatchList" });
 export type BatchList = z.infer<typeof BatchList>;
-
-export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(20),
-  cursor: z.string().max(200).optional(),
-});
-
-export const ExplainQuery = z.object({ explain: z.enum(["0", "1", "true", "false"]).optional() });
 
 export const PredictResponse = z.object({ predictions: z.array(Prediction) }).meta({ id: "PredictResponse" });
 export type PredictResponse = z.infer<typeof PredictResponse>;
@@ -227,3 +241,4 @@ export const Me = z
 export type Me = z.infer<typeof Me>;
 
 export * from "./models.ts";
+export * from "./batch-queries.ts";

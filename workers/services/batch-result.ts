@@ -12,6 +12,9 @@ export function toBatchSummary(batch: BatchRecord): BatchSummary {
     createdAt: new Date(batch.createdAt).toISOString(),
     completedAt: batch.completedAt === null ? null : new Date(batch.completedAt).toISOString(),
     error: batch.error,
+    source: batch.source,
+    positives: batch.positives,
+    modelVersion: batch.modelVersion,
     ...(batch.callbackStatus === null
       ? {}
       : {

@@ -32,6 +32,8 @@ describeTables("BatchStore", (make) => {
       redrives: 0,
       createdAt: expect.any(Number),
       completedAt: null,
+      positives: null,
+      modelVersion: null,
     });
     expect(batch.createdAt).toBeGreaterThanOrEqual(before);
     expect(await batches.findBatch(tenantId, batch.id)).toEqual(batch);
@@ -112,11 +114,41 @@ describeTables("BatchStore", (make) => {
       delta(tenantId, H0, { modelVersion: "v2", batches: 0, rows: 2, positives: 0, bins: [0, 2], latency: [0, 0] }),
     ];
     const completed = await batches.completeBatch(batch.id, H0 + 5, deltas);
-    expect(completed).toEqual({ ...batch, status: "complete", done: 5, completedAt: H0 + 5 });
+    expect(completed).toEqual({
+      ...batch,
+      status: "complete",
+      done: 5,
+      completedAt: H0 + 5,
+      positives: 2,
+      modelVersion: "v1",
+    });
     expect(await batches.completeBatch(batch.id, H0 + 9, deltas)).toEqual(completed);
     expect(await metrics.volumeSince(tenantId, 0)).toEqual({ batches: 1, rows: 5, feedback: 0, latency: [0, 1] });
     expect(await metrics.trafficSince(tenantId, "v1", 0)).toEqual({ rows: 3, bins: [1, 2] });
     expect(await metrics.trafficSince(tenantId, "v2", 0)).toEqual({ rows: 2, bins: [0, 2] });
+  });
+
+  it("records the batch's positives and the version that scored most rows, the first on a tie, once", async () => {
+    const { batches, addTenant } = await make();
+    const tenantId = await addTenant();
+    const complete = async (deltas: ReturnType<typeof delta>[]) => {
+      const { batch } = await batches.createBatch(newBatch(tenantId, { rows: 4 }));
+      return batches.completeBatch(batch.id, H0, deltas);
+    };
+    const mostly = [
+      delta(tenantId, H0, { modelVersion: "v1", rows: 1, positives: 1 }),
+      delta(tenantId, H0, { modelVersion: "v2", rows: 3, positives: 2 }),
+    ];
+    expect(await complete(mostly)).toMatchObject({ positives: 3, modelVersion: "v2" });
+    const tied = [
+      delta(tenantId, H0, { modelVersion: "v9", rows: 2, positives: 0 }),
+      delta(tenantId, H0, { modelVersion: "v1", rows: 2, positives: 0 }),
+    ];
+    const first = await complete(tied);
+    expect(first).toMatchObject({ positives: 0, modelVersion: "v9" });
+    // A redelivered last chunk finds the batch complete: what it would record is ignored.
+    const again = await batches.completeBatch(first?.id ?? "", H0 + 1, [delta(tenantId, H0, { positives: 4 })]);
+    expect(again).toMatchObject({ positives: 0, modelVersion: "v9", completedAt: H0 });
   });
 
   it("completes and counts nothing for a failed or unknown batch", async () => {
@@ -150,6 +182,8 @@ describeTables("BatchStore", (make) => {
       redrives: 0,
       createdAt: H0 + 7,
       completedAt: H0 + 7,
+      positives: 1,
+      modelVersion: "v1",
     });
     expect(await metrics.volumeSince(tenantId, 0)).toMatchObject({ batches: 1, rows: 4 });
     expect(await batches.listBatches(tenantId, 10, null)).toEqual([]);

@@ -5,6 +5,7 @@
 // once per id, and deleting a batch deletes its labels but not what it added to the rollups.
 import { PREDICT_SOURCE, type BatchRecord, type BatchStore } from "../batch-store.ts";
 import type { RollupDelta } from "../../services/rollup.ts";
+import { batchOutcome } from "../../services/batch-outcome.ts";
 import { addToRollup, compareText, limited, requireTenant, type MemoryData } from "./data.ts";
 
 const DAY_MS = 86_400_000;
@@ -58,6 +59,8 @@ export function createMemoryBatchStore(data: MemoryData): BatchStore {
           redrives: batch.redrives ?? 0,
           createdAt: Date.now(),
           completedAt: batch.completedAt ?? null,
+          positives: batch.positives ?? null,
+          modelVersion: batch.modelVersion ?? null,
         };
         data.batches.set(row.id, row);
         return { created: true, batch: { ...row } };
@@ -75,12 +78,17 @@ export function createMemoryBatchStore(data: MemoryData): BatchStore {
 
     getBatch: async (id) => copy(data.batches.get(id)),
 
-    async listBatches(tenantId, limit, after) {
+    async listBatches(tenantId, limit, after, filter = {}) {
       const page = all().filter(
         (b) =>
           b.tenantId === tenantId &&
           b.source !== PREDICT_SOURCE &&
-          (!after || b.createdAt < after.createdAt || (b.createdAt === after.createdAt && b.id < after.id)),
+          (!after || b.createdAt < after.createdAt || (b.createdAt === after.createdAt && b.id < after.id)) &&
+          (filter.status === undefined || b.status === filter.status) &&
+          (filter.source === undefined || b.source === filter.source) &&
+          (filter.from === undefined || b.createdAt >= filter.from) &&
+          (filter.to === undefined || b.createdAt <= filter.to) &&
+          (filter.modelVersion === undefined || b.modelVersion === filter.modelVersion),
       );
       page.sort((a, b) => b.createdAt - a.createdAt || compareText(b.id, a.id));
       return limited(page, limit).map((b) => ({ ...b }));
@@ -101,6 +109,7 @@ export function createMemoryBatchStore(data: MemoryData): BatchStore {
         batch.status = "complete";
         batch.done = batch.rows;
         batch.completedAt = completedAt;
+        Object.assign(batch, batchOutcome(deltas));
         addDeltas(deltas);
       }
       return copy(data.batches.get(batchId));
@@ -128,6 +137,7 @@ export function createMemoryBatchStore(data: MemoryData): BatchStore {
         redrives: 0,
         createdAt: completedAt,
         completedAt,
+        ...batchOutcome(deltas),
       });
       addDeltas(deltas);
     },

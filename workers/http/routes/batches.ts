@@ -1,17 +1,17 @@
 // /v1/batches: submit a compressed batch (ingest scope), list and read batches (read scope),
 // delete one with everything derived from it (admin scope).
 import { z } from "zod";
-import { BatchAccepted, BatchId, BatchList, BatchResult, ExplainQuery, ListQuery } from "../../contract/api.ts";
+import { BatchAccepted, BatchId, BatchList, BatchReadQuery, BatchResult, ListQuery } from "../../contract/api.ts";
 import { ApiError } from "../../contract/errors.ts";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeBodyBytes, parseJsonBytes } from "../../codecs/decode-body.ts";
 import { ARROW_STREAM } from "../../codecs/arrow-batch.ts";
-import { decodeCursor, encodeCursor } from "../../codecs/cursor.ts";
 import { ingestBatch } from "../../services/ingest-batch.ts";
 import { readBatch, servableText } from "../../services/read-batch.ts";
 import { deleteBatch } from "../../services/delete-batch.ts";
 import { explainPredictions } from "../../services/explain-predictions.ts";
-import { toBatchSummary } from "../../services/batch-result.ts";
+import { listBatches } from "../../services/list-batches.ts";
+import { withSavedLabels } from "../../services/saved-labels.ts";
 import { exportBatchCsv } from "../../services/export-batch.ts";
 import { parseRequest } from "../../services/parse-request.ts";
 import { apiRoute, apiRouter, ROW_ERRORS, storedJson } from "../api-route.ts";
@@ -72,6 +72,8 @@ const list = apiRoute({
   operationId: "listBatches",
   tags: ["Batches"],
   summary: "List this tenant's batches, newest first",
+  description:
+    "Filters combine; `from` and `to` are inclusive. `nextCursor` carries the filters of its listing, so the next page lists the same batches.",
   scope: "read",
   query: ListQuery,
   ok: { status: 200, description: "One page", schema: BatchList },
@@ -110,9 +112,11 @@ const get = apiRoute({
   operationId: "getBatch",
   tags: ["Batches"],
   summary: "A batch's status and, once complete, its predictions",
+  description:
+    "`feedback=1` adds each row's latest saved true label, read when asked (labels change after the batch completes).",
   scope: "read",
   params: BatchParams,
-  query: ExplainQuery,
+  query: BatchReadQuery,
   ok: { status: 200, description: "The batch", schema: BatchResult },
   errors: ["INVALID_REQUEST", "NOT_FOUND"],
 });
@@ -146,14 +150,7 @@ export const batchRoutes = apiRouter()
   })
   .openapi(list, async (c) => {
     const query = parseRequest(ListQuery, c.req.query());
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    const rows = await c.get("adapters").batches.listBatches(c.get("principal").tenantId, query.limit + 1, after);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const body: BatchList = {
-      batches: page.map(toBatchSummary),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    const body: BatchList = await listBatches(c.get("adapters"), c.get("principal").tenantId, query);
     return c.json(body, 200);
   })
   .openapi(exportCsv, async (c) => {
@@ -177,15 +174,19 @@ export const batchRoutes = apiRouter()
     return c.body(null, 204);
   })
   .openapi(get, async (c) => {
-    const { explain } = parseRequest(ExplainQuery, c.req.query());
+    const query = parseRequest(BatchReadQuery, c.req.query());
     const adapters = c.get("adapters");
     const id = batchIdParam(c);
     const tenantId = c.get("principal").tenantId;
-    const explained = explain === "1" || explain === "true";
+    const explained = query.explain === "1" || query.explain === "true";
+    const labelled = query.feedback === "1" || query.feedback === "true";
     const entry = await adapters.results.getResultText(id);
-    const text = explained ? null : servableText(entry, tenantId);
+    // The stored text as it is, unless something is added to it; labels are never cached.
+    const text = explained || labelled ? null : servableText(entry, tenantId);
     if (text !== null) return storedJson<BatchResult>(c, text);
-    const result = await readBatch(adapters, tenantId, id, entry);
+    let result = await readBatch(adapters, tenantId, id, entry);
     if (!result) throw new ApiError("NOT_FOUND", `No batch ${id}.`);
-    return c.json(explained ? await explainPredictions(adapters, tenantId, result) : result, 200);
+    if (explained) result = await explainPredictions(adapters, tenantId, result);
+    if (labelled) result = await withSavedLabels(adapters, result);
+    return c.json(result, 200);
   });
