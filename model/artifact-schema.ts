@@ -39,6 +39,22 @@ export const FeatureNamesSchema = z
   .min(1)
   .refine((names) => new Set(names).size === names.length, "feature names must be unique");
 
+/**
+ * What labels 0 and 1 stand for (index 0 names label 0): the label values of the training CSV, or
+ * names given to the trainer. Shown beside every label, so short and printable.
+ */
+export const ClassNameSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  // A refinement rather than a pattern: the API document reuses this schema, and \p{…} patterns
+  // mean other things to JSON Schema validators without Unicode mode.
+  .refine((name) => !/\p{Cc}/u.test(name), "a class name has no control characters");
+
+export const ClassNamesSchema = z
+  .tuple([ClassNameSchema, ClassNameSchema])
+  .refine(([zero, one]) => zero !== one, "the two class names must differ");
+
 export const ScalerSchema = z.strictObject({
   mean: z.array(z.number()),
   scale: z.array(z.number().positive()),
@@ -122,6 +138,8 @@ export const ArtifactBodySchema = z.strictObject({
   createdAt: z.iso.datetime(),
   parentVersion: VersionSchema.nullable(),
   ...LinearModelSchema.shape,
+  /** Absent in artifacts made before classes were named, and for unnamed 0/1 labels: "0" and "1". */
+  classNames: ClassNamesSchema.optional(),
   hyperparameters: HyperparametersSchema,
   training: TrainingSummarySchema,
   metrics: EvaluationSchema,
@@ -137,6 +155,7 @@ export type Loss = z.infer<typeof LossSchema>;
 export type Solver = z.infer<typeof SolverSchema>;
 export type ClassWeight = z.infer<typeof ClassWeightSchema>;
 export type Hyperparameters = z.infer<typeof HyperparametersSchema>;
+export type ClassNames = z.infer<typeof ClassNamesSchema>;
 export type Scaler = z.infer<typeof ScalerSchema>;
 export type LinearModel = z.infer<typeof LinearModelSchema>;
 export type FeatureStats = z.infer<typeof FeatureStatsSchema>;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { ArtifactError } from "./artifact-error.ts";
 import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, ArtifactBodySchema, ArtifactSchema } from "./artifact-schema.ts";
-import type { Artifact, ArtifactBody, Calibration, Evaluation, FeatureStats } from "./artifact-schema.ts";
+import type { Artifact, ArtifactBody, Calibration, ClassNames, Evaluation, FeatureStats } from "./artifact-schema.ts";
 import { canonicalizeJson, hashSha256 } from "./canonical-json.ts";
 import { countClasses } from "./dataset.ts";
 import { computeFeatureStats } from "./feature-stats.ts";
@@ -21,6 +21,11 @@ export async function sealArtifact(body: ArtifactBody): Promise<Artifact> {
   return { ...valid, checksum: await computeChecksum(valid) };
 }
 
+/** The names of an artifact's labels 0 and 1: its own, or "0" and "1" when it has none. */
+export function classNamesOf(artifact: { readonly classNames?: ClassNames }): ClassNames {
+  return artifact.classNames ? [artifact.classNames[0], artifact.classNames[1]] : ["0", "1"];
+}
+
 /** What an artifact says of its training rows; a streamed retrain computes it without holding them. */
 export interface TrainingSummary {
   rows: number;
@@ -34,7 +39,7 @@ export function summarizeTraining(data: Dataset): TrainingSummary {
 
 /**
  * Assembles and seals the artifact of a model trained on `data` (or rows summarised by
- * `training`) and measured by `metrics`.
+ * `training`) and measured by `metrics`. Its class names are `classNames`, else the data's.
  */
 export async function buildArtifact(input: {
   version: string;
@@ -44,9 +49,11 @@ export async function buildArtifact(input: {
   result: Pick<TrainResult, "model" | "hyperparameters" | "iterations" | "converged">;
   metrics: Evaluation;
   calibration?: Calibration;
+  classNames?: Readonly<ClassNames> | null;
 }): Promise<Artifact> {
   const { result } = input;
   const summary = "x" in input.data ? summarizeTraining(input.data) : input.data;
+  const classNames = input.classNames ?? ("x" in input.data ? input.data.classNames : undefined);
   const createdAt = input.createdAt ?? new Date();
   return sealArtifact({
     format: ARTIFACT_FORMAT,
@@ -58,6 +65,7 @@ export async function buildArtifact(input: {
     scaler: { mean: [...result.model.scaler.mean], scale: [...result.model.scaler.scale] },
     weights: [...result.model.weights],
     bias: result.model.bias,
+    ...(classNames ? { classNames: [classNames[0], classNames[1]] } : {}),
     hyperparameters: { ...result.hyperparameters },
     training: {
       rows: summary.rows,

@@ -5,6 +5,7 @@ export type { ArtifactErrorReason } from "./artifact-error.ts";
 export * from "./artifact-schema.ts";
 export {
   buildArtifact,
+  classNamesOf,
   computeChecksum,
   decodeArtifact,
   encodeArtifact,
@@ -17,7 +18,7 @@ export type { CrossValidation, FoldOf, FoldResult } from "./cross-validate.ts";
 export { CSV_ERROR_CODES, CsvError, formatCsv, parseCsv } from "./csv.ts";
 export type { CsvErrorCode } from "./csv.ts";
 export { checkDataset, countClasses, selectRows } from "./dataset.ts";
-export { DEMO_FEATURE_NAMES, generateDemoData } from "./demo-data.ts";
+export { DEMO_CLASS_NAMES, DEMO_FEATURE_NAMES, generateDemoData } from "./demo-data.ts";
 export { computeFeatureStats } from "./feature-stats.ts";
 export { firstOutOfRange, MAX_ABS_FEATURE } from "./feature-bounds.ts";
 export { computeConfusion, computeMetrics, computeRocAuc } from "./metrics.ts";

@@ -1,12 +1,14 @@
 // Runtime shapes that are never serialised as such (typed arrays, options, results).
 // Everything that is stored or sent lives in artifact-schema.ts as a zod schema.
-import type { Hyperparameters, LinearModel, Solver } from "./artifact-schema.ts";
+import type { ClassNames, Hyperparameters, LinearModel, Solver } from "./artifact-schema.ts";
 
 /** A labelled table: `x` is row-major n×d, `y` holds 0 or 1 per row, d = featureNames.length. */
 export type Dataset = {
   readonly featureNames: readonly string[];
   readonly x: Float64Array;
   readonly y: Uint8Array;
+  /** What labels 0 and 1 stand for, when the source named them (see parseCsv). */
+  readonly classNames?: ClassNames;
 };
 
 /** Every hyperparameter is optional; `solver: "auto"` picks Newton for squared hinge, DCD for hinge. */

@@ -1,10 +1,14 @@
 // Command-line trainer: reads a labelled CSV, reports k-fold metrics (per fold and mean), then
 // trains on all rows and writes a sealed model artifact.
 //
-//   node scripts/train.ts --data FILE.csv [--label class] [--C 1] [--loss squared-hinge|hinge]
+//   node scripts/train.ts --data FILE.csv [--label class] [--classes NAME0,NAME1] [--C 1]
+//     [--loss squared-hinge|hinge]
 //     [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
 //     [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]
 //     [--publish [--activate] [--url http://127.0.0.1:8787] [--key KEY]]
+//
+// The label column holds 0/1 or two words; words become the model's class names, 0 and 1 in
+// sorted order unless --classes says which is 0 and which is 1 (--classes also names 0/1 labels).
 //
 // --publish sends the model (and the CSV, the base for retraining once it is active) to a
 // running system's registry as a candidate; --activate makes it the champion.
@@ -16,7 +20,9 @@ import {
   buildArtifact,
   calibrateOutOfFold,
   crossValidate,
+  ClassNamesSchema,
   CsvError,
+  DEMO_CLASS_NAMES,
   encodeArtifact,
   formatCsv,
   generateDemoData,
@@ -25,11 +31,12 @@ import {
   trainSvm,
   VersionSchema,
 } from "../model/index.ts";
-import type { ClassWeight, CrossValidation, Metrics, TrainOptions } from "../model/index.ts";
+import type { ClassNames, ClassWeight, CrossValidation, Metrics, TrainOptions } from "../model/index.ts";
 import { DEMO_SEED } from "../workers/services/seed-demo.ts";
 import { publishModel, resolveKey } from "./publish-model.ts";
 
-const USAGE = `usage: npm run train -- (--data FILE.csv | --demo) [--label class] [--C 1] [--loss squared-hinge|hinge]
+const USAGE = `usage: npm run train -- (--data FILE.csv | --demo) [--label class] [--classes NAME0,NAME1]
+  [--C 1] [--loss squared-hinge|hinge]
   [--solver auto|newton|dcd] [--class-weight balanced|W0,W1] [--tol 1e-4] [--max-iter 1000]
   [--folds 5] [--seed 0] [--version ID] [--parent ID] [--out model.json]
   [--publish [--activate] [--url http://127.0.0.1:8787] [--key KEY]]`;
@@ -41,6 +48,7 @@ const DEMO = "(seeded demo data)";
 type Settings = {
   data: string;
   label: string;
+  classes: ClassNames | undefined;
   folds: number;
   out: string;
   version: string;
@@ -58,6 +66,7 @@ function readSettings(args: string[]): Settings | null {
       data: { type: "string" },
       demo: { type: "boolean", default: false },
       label: { type: "string", default: "class" },
+      classes: { type: "string" },
       C: { type: "string", default: "1" },
       loss: { type: "string", default: "squared-hinge" },
       solver: { type: "string", default: "auto" },
@@ -104,6 +113,7 @@ function readSettings(args: string[]): Settings | null {
     publish: values.publish ? { url: values.url, key: values.key, activate: values.activate } : null,
     data: values.data ?? DEMO,
     label: values.label,
+    classes: readClasses(values.classes),
     folds: readNumber("--folds", values.folds, { integer: true, atLeast: 2 }),
     out: values.out,
     version: values.version,
@@ -137,6 +147,17 @@ function readNumber(flag: string, text: string, rule: { integer?: boolean; above
   return value;
 }
 
+function readClasses(text: string | undefined): ClassNames | undefined {
+  if (text === undefined) return undefined;
+  const parsed = ClassNamesSchema.safeParse(text.split(",").map((name) => name.trim()));
+  if (!parsed.success) {
+    throw new UsageError(
+      `--classes must be two names "NAME0,NAME1" (label 0's first), different, of 1–40 characters each, got "${text}"`,
+    );
+  }
+  return parsed.data;
+}
+
 function readClassWeight(text: string | undefined): ClassWeight {
   if (text === undefined) return null;
   if (text === "balanced") return "balanced";
@@ -165,6 +186,16 @@ function printCrossValidation(cv: CrossValidation, folds: number, seconds: numbe
   console.log(`mean${"".padStart(6)}${metricCells(cv.metrics)}`);
 }
 
+/** The CSV's dataset; a label that is none of --classes is a usage error (exit 2) naming its line. */
+function readData(csv: string, label: string, classes: Readonly<ClassNames> | undefined) {
+  try {
+    return parseCsv(csv, { label, classes });
+  } catch (error) {
+    if (error instanceof CsvError && error.code === "classes") throw new UsageError(`${error.message}; see --classes`);
+    throw error;
+  }
+}
+
 async function main(): Promise<number> {
   const settings = readSettings(process.argv.slice(2));
   if (settings === null) {
@@ -174,12 +205,15 @@ async function main(): Promise<number> {
   if (settings.data !== DEMO && !existsSync(settings.data)) throw new UsageError(`no such file: ${settings.data}`);
   // --demo: the same seeded demo data that `npm start` trains its first model on.
   const csv = settings.data === DEMO ? formatCsv(generateDemoData(DEMO_SEED)) : readFileSync(settings.data, "utf8");
-  const data = parseCsv(csv, { label: settings.label });
+  // The demo data's labels are 0/1; its classes have names of their own.
+  const classes = settings.classes ?? (settings.data === DEMO ? DEMO_CLASS_NAMES : undefined);
+  const data = readData(csv, settings.label, classes);
   const ones = data.y.reduce((sum, label) => sum + label, 0);
+  const [name0, name1] = data.classNames ? data.classNames.map((name) => ` (${name})`) : ["", ""];
   console.log(
     `data    ${settings.data}: ${data.y.length} rows × ${data.featureNames.length} features (${data.featureNames.join(", ")})`,
   );
-  console.log(`        class 0: ${data.y.length - ones}, class 1: ${ones}`);
+  console.log(`        class 0${name0}: ${data.y.length - ones}, class 1${name1}: ${ones}`);
 
   let started = performance.now();
   const cv = crossValidate(data, { ...settings.train, folds: settings.folds });
@@ -206,8 +240,8 @@ async function main(): Promise<number> {
   console.log(`\nwrote   ${settings.out}: version ${artifact.version}, ${artifact.checksum}`);
   if (settings.publish) {
     const key = resolveKey(settings.publish.key);
-    // The registry reads datasets with the label column named "class".
-    const dataset = settings.label === "class" ? csv : formatCsv(data);
+    // The registry reads datasets with 0/1 labels in a column named "class".
+    const dataset = settings.label === "class" && !data.classNames ? csv : formatCsv(data);
     const published = await publishModel({ ...settings.publish, key, artifact, dataset });
     console.log(`published ${published.version} to ${settings.publish.url}: ${published.status}`);
   }

@@ -2,7 +2,8 @@
 // batches of --batch-rows, up to --parallel in flight, as gzip Arrow. Each batch's
 // Idempotency-Key comes from a hash of the file's bytes (and the batching) and the batch's index,
 // so a run that is interrupted and started again gets the same batches back, never a second copy.
-// --wait waits for every batch; --out (which implies --wait) writes one prediction per input row.
+// --wait waits for every batch; --out (which implies --wait) writes one prediction per input row,
+// its label's class name beside it.
 import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { ApiRequestError, type BatchResult } from "../../client/index.ts";
@@ -100,7 +101,7 @@ export async function submit(args: string[]): Promise<void> {
   if (!wait) return;
 
   const out = values.out === undefined ? null : openSync(values.out, "w");
-  if (out !== null) writeSync(out, "row,id,label,probability,margin,modelVersion\n");
+  if (out !== null) writeSync(out, "row,id,label,class,probability,margin,modelVersion\n");
   const write = new InOrder<string>((text) => out !== null && writeSync(out, text));
   const failed: string[] = [];
   try {
@@ -123,7 +124,16 @@ function predictionLines(result: BatchResult, firstRow: number): string {
   const predictions = [...result.predictions].sort((a, b) => a.row - b.row);
   return predictions
     .map((p) =>
-      [firstRow + p.row, csvCell(p.id ?? ""), p.label, p.probability ?? "", p.margin, p.modelVersion].join(","),
+      [
+        firstRow + p.row,
+        csvCell(p.id ?? ""),
+        p.label,
+        // A server from before class names sends none: the label names itself.
+        csvCell(p.className ?? String(p.label)),
+        p.probability ?? "",
+        p.margin,
+        p.modelVersion,
+      ].join(","),
     )
     .map((line) => `${line}\n`)
     .join("");

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   ArtifactError,
   buildArtifact,
+  classNamesOf,
   compileModel,
   computeChecksum,
   crossValidate,
@@ -9,6 +10,7 @@ import {
   encodeArtifact,
   generateClassification,
   scoreMatrix,
+  sealArtifact,
   trainSvm,
 } from "../../model/index.ts";
 import type { Artifact, ArtifactErrorReason } from "../../model/index.ts";
@@ -99,6 +101,39 @@ describe("encodeArtifact and decodeArtifact", () => {
   });
 });
 
+/** The test artifact with class names, sealed. */
+const named = () => sealArtifact({ ...copy(), classNames: ["genuine", "forged"] });
+
+describe("class names", () => {
+  it("round-trip with the artifact, index 0 naming label 0", async () => {
+    const sealed = await named();
+    const decoded = await decodeArtifact(await encodeArtifact(sealed));
+    expect(decoded.classNames).toEqual(["genuine", "forged"]);
+    expect(classNamesOf(decoded)).toEqual(["genuine", "forged"]);
+    expect(decoded).toEqual(sealed);
+  });
+
+  it("are part of what the checksum covers", async () => {
+    expect((await named()).checksum).not.toBe(artifact.checksum);
+  });
+
+  it("are optional: an artifact made before them decodes, its classes called 0 and 1", async () => {
+    const decoded = await decodeArtifact(text);
+    expect(decoded.classNames).toBeUndefined();
+    expect(classNamesOf(decoded)).toEqual(["0", "1"]);
+  });
+
+  it("come from the training data when buildArtifact is not given them", async () => {
+    const built = await buildArtifact({
+      version: "named-1",
+      data: { ...data, classNames: ["genuine", "forged"] },
+      result: trainSvm(data),
+      metrics: artifact.metrics,
+    });
+    expect(built.classNames).toEqual(["genuine", "forged"]);
+  });
+});
+
 describe.each<[string, () => unknown | Promise<unknown>, ArtifactErrorReason, RegExp]>([
   [
     "an unknown format",
@@ -137,6 +172,22 @@ describe.each<[string, () => unknown | Promise<unknown>, ArtifactErrorReason, Re
   ["an unknown field", () => resealed((a) => (a.extra = 1)), "invalid", /Unrecognized key/],
   ["a zero scale", () => resealed((a) => (a.scaler.scale[0] = 0)), "invalid", /scaler.scale/],
   ["duplicate feature names", () => resealed((a) => (a.featureNames[1] = "variance")), "invalid", /unique/],
+  [
+    "class names edited after sealing",
+    async () => ({ ...(await named()), classNames: ["forged", "genuine"] }),
+    "checksum",
+    /checksum mismatch/,
+  ],
+  ["two equal class names", () => resealed((a) => (a.classNames = ["same", "same"])), "invalid", /differ/],
+  ["an empty class name", () => resealed((a) => (a.classNames = ["", "forged"])), "invalid", /classNames/],
+  [
+    "a class name of 41 characters",
+    () => resealed((a) => (a.classNames = ["a".repeat(41), "b"])),
+    "invalid",
+    /classNames/,
+  ],
+  ["three class names", () => resealed((a) => (a.classNames = ["a", "b", "c"] as never)), "invalid", /classNames/],
+  ["a class name with a line break", () => resealed((a) => (a.classNames = ["a\nb", "c"])), "invalid", /classNames/],
 ])("decodeArtifact given %s", (_, makeInput, reason, message) => {
   it(`refuses it with reason "${reason}"`, async () => {
     const error = await decodeArtifact(await makeInput()).then(

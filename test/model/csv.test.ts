@@ -47,7 +47,10 @@ describe("parseCsv", () => {
     ["a hexadecimal cell", "a,class\n0x1f,0", "non-numeric", 2, /"a" is "0x1f"/],
     ["an infinite cell", "a,class\n1e999,0", "non-numeric", 2, /not a finite number/],
     ["a label other than 0 or 1", "a,class\n1,0\n2,2", "label", 3, /label "2" is not 0 or 1/],
-    ["a textual label", "a,class\n1,yes", "label", 2, /label "yes"/],
+    ["a single textual label value", "a,class\n1,yes\n2,yes", "label", 3, /label "yes" is the only value/],
+    ["a third label value", "a,class\n1,yes\n2,no\n3,maybe", "label", 4, /a third label value "maybe"/],
+    ["a blank label among names", "a,class\n1,yes\n2,no\n3,", "label", 4, /a third label value ""/],
+    ["a label name of 41 characters", `a,class\n1,yes\n2,${"n".repeat(41)}`, "label", 3, /longer than 40/],
   ] as const)("refuses %s", (_, text, code, line, message) => {
     it(`with a CsvError "${code}" naming line ${line}`, () => {
       let caught: unknown;
@@ -63,6 +66,61 @@ describe("parseCsv", () => {
       expect(error.message).toMatch(new RegExp(`^line ${line}: `));
       expect(error.message).toMatch(message);
     });
+  });
+});
+
+describe("parseCsv with named classes", () => {
+  const NAMED = 'a,class\n1,genuine\n2,forged\n3,"genuine"\n';
+
+  it("maps two label names to 0 and 1 in sorted order and records them as class names", () => {
+    const data = parseCsv(NAMED);
+    expect(data.classNames).toEqual(["forged", "genuine"]);
+    expect(Array.from(data.y)).toEqual([1, 0, 1]);
+  });
+
+  it("keeps 0/1 labels as they are, with no class names", () => {
+    expect(parseCsv(SAMPLE).classNames).toBeUndefined();
+  });
+
+  it("names 0/1 labels with the classes given", () => {
+    const data = parseCsv(SAMPLE, { classes: ["genuine", "forged"] });
+    expect(data.classNames).toEqual(["genuine", "forged"]);
+    expect(Array.from(data.y)).toEqual([0, 1]);
+  });
+
+  it("maps label names by the classes given: the first is 0, the second 1", () => {
+    const data = parseCsv(NAMED, { classes: ["genuine", "forged"] });
+    expect(data.classNames).toEqual(["genuine", "forged"]);
+    expect(Array.from(data.y)).toEqual([0, 1, 0]);
+  });
+
+  it("takes a file holding one of the classes given", () => {
+    expect(Array.from(parseCsv("a,class\n1,spam\n2,spam", { classes: ["ham", "spam"] }).y)).toEqual([1, 1]);
+  });
+
+  it("refuses a label that is not one of the classes given, naming its line", () => {
+    expect(() => parseCsv(NAMED + "4,fake\n", { classes: ["genuine", "forged"] })).toThrow(
+      /^line 5: label "fake" is neither "genuine" nor "forged" \(the classes given\)/,
+    );
+    const error = (() => {
+      try {
+        parseCsv(NAMED + "4,fake\n", { classes: ["genuine", "forged"] });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(CsvError);
+    expect((error as CsvError).code).toBe("classes");
+  });
+
+  it("refuses classes that are not two distinct names of 1–40 characters", () => {
+    for (const classes of [
+      ["a", "a"],
+      ["", "b"],
+      ["a".repeat(41), "b"],
+    ] as const) {
+      expect(() => parseCsv(SAMPLE, { classes })).toThrow(RangeError);
+    }
   });
 });
 

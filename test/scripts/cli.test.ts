@@ -1,6 +1,6 @@
 // The command-line tools, run the way a user runs them (Node 22 from node_modules).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,75 @@ describe("npm run train", () => {
       featureNames: ["variance", "skewness", "curtosis", "entropy"],
     });
     expect(artifact.training.rows).toBe(1372);
+    // 0/1 labels name no classes unless --classes does.
+    expect(artifact.classNames).toBeUndefined();
+  });
+
+  describe("class names", () => {
+    // The banknote file with its labels written as words: 0 → genuine, 1 → forged.
+    const named = join(dir, "named.csv");
+    const [header, ...rows] = readFileSync(BANKNOTES, "utf8").trim().split(/\r?\n/);
+    writeFileSync(
+      named,
+      [
+        header,
+        ...rows.map((row) => row.replace(/,([01])$/, (_, y: string) => (y === "0" ? ",genuine" : ",forged"))),
+      ].join("\n") + "\n",
+    );
+    const train = async (args: string[]) => {
+      const out = join(dir, "named.json");
+      const result = run(["scripts/train.ts", ...args, "--out", out, "--folds", "2"]);
+      expect(result.code, result.err).toBe(0);
+      return { ...result, artifact: await decodeArtifact(readFileSync(out, "utf8")) };
+    };
+
+    it("come from label words, 0 and 1 in sorted order", async () => {
+      const { artifact, out } = await train(["--data", named]);
+      expect(artifact.classNames).toEqual(["forged", "genuine"]);
+      expect(artifact.training.classCounts).toEqual({ "0": 610, "1": 762 });
+      expect(out).toContain("class 0 (forged): 610, class 1 (genuine): 762");
+    });
+
+    it("--classes says which word is 0 and which is 1", async () => {
+      const { artifact } = await train(["--data", named, "--classes", "genuine,forged"]);
+      expect(artifact.classNames).toEqual(["genuine", "forged"]);
+      expect(artifact.training.classCounts).toEqual({ "0": 762, "1": 610 });
+    });
+
+    it("--classes names the classes of 0/1 labels", async () => {
+      const { artifact } = await train(["--data", BANKNOTES, "--classes", "genuine,forged"]);
+      expect(artifact.classNames).toEqual(["genuine", "forged"]);
+      expect(artifact.training.classCounts).toEqual({ "0": 762, "1": 610 });
+    });
+
+    it("the demo data's classes are named", async () => {
+      const { artifact } = await train(["--demo"]);
+      expect(artifact.classNames).toEqual(["genuine", "forged"]);
+    });
+
+    it("exits 2 naming the line of a label that is not one of --classes", () => {
+      const { code, err } = run(["scripts/train.ts", "--data", named, "--classes", "genuine,fake"]);
+      expect(code).toBe(2);
+      expect(err).toMatch(/line \d+: label "forged" is neither "genuine" nor "fake"/);
+    });
+
+    it.each([
+      ["one name", "genuine", /--classes must be two names/],
+      ["the same name twice", "a,a", /--classes must be two names/],
+      ["a name of 41 characters", `${"a".repeat(41)},b`, /1–40 characters/],
+    ])("exits 2 for --classes of %s", (_name, classes, message) => {
+      const { code, err } = run(["scripts/train.ts", "--demo", "--classes", classes]);
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+    });
+
+    it("exits 1 naming the line of a third label value", () => {
+      const third = join(dir, "third.csv");
+      writeFileSync(third, `${readFileSync(named, "utf8")}1,2,3,4,unsure\n`);
+      const { code, err } = run(["scripts/train.ts", "--data", third, "--out", join(dir, "x.json")]);
+      expect(code).toBe(1);
+      expect(err).toMatch(/line 1374: a third label value "unsure"/);
+    });
   });
 
   it("writes its default output, model.json in the repository root, where git ignores it", () => {

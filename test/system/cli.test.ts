@@ -117,13 +117,15 @@ describe("the edge-svm CLI", () => {
     expect(result.stderr).toContain("scored 20000/20000 rows");
 
     const [header, ...rows] = lines(readFileSync(join(dir, "preds.csv"), "utf8"));
-    expect(header).toBe("row,id,label,probability,margin,modelVersion");
+    expect(header).toBe("row,id,label,class,probability,margin,modelVersion");
     expect(rows).toHaveLength(20_000);
     let agree = 0;
     rows.forEach((line, i) => {
-      const [row, id, label, probability, margin, version] = line.split(",");
+      const [row, id, label, className, probability, margin, version] = line.split(",");
       expect([Number(row), id]).toEqual([i, `r${i}`]);
       expect(["0", "1"]).toContain(label);
+      // The demo model names its classes.
+      expect(className).toBe(["genuine", "forged"][Number(label)]);
       expect(Number(probability)).toBeGreaterThanOrEqual(0);
       expect(Number.isFinite(Number(margin))).toBe(true);
       expect(version).not.toBe("");
@@ -238,7 +240,15 @@ async function failingApi(): Promise<Server> {
       const failed = batchId === "bat_stub1";
       const predictions = failed
         ? []
-        : [0, 1].map((row) => ({ row, id: null, label: 1, probability: 0.9, margin: 1.5, modelVersion: "v1" }));
+        : [0, 1].map((row) => ({
+            row,
+            id: null,
+            label: 1,
+            className: "forged",
+            probability: 0.9,
+            margin: 1.5,
+            modelVersion: "v1",
+          }));
       send(200, {
         batchId,
         status: failed ? "failed" : "complete",

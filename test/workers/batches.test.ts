@@ -113,7 +113,7 @@ describe("ingest and reading", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await response.text()).trim().split("\n");
     expect(lines[0]).toBe(
-      "row,id,variance,skewness,curtosis,entropy,label,margin,model_version,feedback_label,feedback_source",
+      "row,id,variance,skewness,curtosis,entropy,label,class,margin,model_version,feedback_label,feedback_source",
     );
     expect(lines).toHaveLength(4);
     expect(lines[1].startsWith("0,'=cmd,")).toBe(true);

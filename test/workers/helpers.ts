@@ -14,6 +14,7 @@ import { columnsFromRows } from "../../workers/codecs/row-frame.ts";
 import { scoreJobsOf } from "../../workers/services/ingest-batch.ts";
 import { readScoredRows } from "../../workers/services/scored-rows.ts";
 import { toPredictions } from "../../workers/services/batch-result.ts";
+import { NO_FACTS } from "../../workers/services/version-facts.ts";
 import { logName } from "../../workers/adapters/prediction-log.ts";
 
 export const adapters = () => createAdapters(env);
@@ -146,7 +147,7 @@ export const scoreJobs = scoreJobsOf;
 export async function storedPredictions(tenantId: string, batchId: string) {
   const batch = await adapters().batches.findBatch(tenantId, batchId);
   const scored = batch && (await readScoredRows(adapters(), batch));
-  return toPredictions(scored, () => null);
+  return toPredictions(scored, NO_FACTS);
 }
 
 /** Delivers message bodies to the queue handler as the platform would; returns acks and retries. */

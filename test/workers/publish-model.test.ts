@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { buildArtifact, crossValidate, formatCsv, generateClassification, trainSvm } from "../../model/index.ts";
+import {
+  buildArtifact,
+  crossValidate,
+  formatCsv,
+  generateClassification,
+  parseCsv,
+  sealArtifact,
+  trainSvm,
+} from "../../model/index.ts";
 import { adapters, api, createTenantKey, ensureModel } from "./helpers.ts";
 
 async function trainedArtifact(version: string, features = 7) {
@@ -52,5 +60,29 @@ describe("publishing a model trained elsewhere", () => {
     const noData = await publish(key, { artifact: other, activate: true });
     expect(noData.status).toBe(422);
     expect(((await noData.json()) as { error: { message: string } }).error.message).toMatch(/publish its dataset/);
+  });
+
+  it("keeps the artifact's class names, and reads a dataset's label words by them", async () => {
+    const { key, tenantId } = await createTenantKey();
+    const { artifact: plain, dataset } = await trainedArtifact("byo-named");
+    const { checksum: _, ...body } = plain;
+    const artifact = await sealArtifact({ ...body, classNames: ["spam", "ham"] });
+    // Label 0 is "spam" here, against sorted order: the artifact says which word is which.
+    const words = dataset.replace(/,0$/gm, ",spam").replace(/,1$/gm, ",ham");
+    const response = await publish(key, { artifact, dataset: words, activate: true });
+    expect(response.status, await response.clone().text()).toBe(201);
+    expect(await response.json()).toMatchObject({ version: "byo-named", classNames: ["spam", "ham"] });
+    const base = await adapters().datasets.readBase(tenantId);
+    expect(Array.from(base?.y ?? [])).toEqual(Array.from(parseCsv(dataset).y));
+
+    const strayArtifact = await sealArtifact({ ...body, version: "byo-stray", classNames: ["spam", "ham"] });
+    const stray = await publish(key, { artifact: strayArtifact, dataset: `${words}1,2,3,4,5,6,7,eggs\n` });
+    expect(stray.status).toBe(422);
+    expect(((await stray.json()) as { error: { message: string } }).error.message).toMatch(
+      /label "eggs" is neither "spam" nor "ham"/,
+    );
+    const unnamed = await publish(key, { artifact: (await trainedArtifact("byo-words")).artifact, dataset: words });
+    expect(unnamed.status).toBe(422);
+    expect(((await unnamed.json()) as { error: { message: string } }).error.message).toMatch(/names no classes/);
   });
 });

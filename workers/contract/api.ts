@@ -7,6 +7,7 @@ import { LIMITS } from "./limits.ts";
 import { BatchStatus } from "./batch-queries.ts";
 import { ERROR_CODES, type ErrorBody } from "./errors.ts";
 import { SCOPES } from "./keys.ts";
+import { ClassNames } from "./models.ts";
 
 const FeatureRow = z
   .array(z.number())
@@ -61,6 +62,10 @@ export const Prediction = z
     id: z.string().optional(),
     predictionId: PredictionId.optional(),
     label: z.union([z.literal(0), z.literal(1)]),
+    className: z.string().meta({
+      description:
+        'The name of `label` under the model version that scored the row (its classNames; "0" or "1" when it has none).',
+    }),
     margin: z.number(),
     probability: z.number().min(0).max(1).nullable().meta({
       description:
@@ -224,6 +229,7 @@ export const TenantModel = z
     active: z.boolean(),
     version: z.string().nullable(),
     featureNames: z.array(z.string()),
+    classNames: ClassNames,
     error: z.string().optional().meta({ description: "Why the newest champion cannot be served, if it cannot." }),
     hint: z.string().optional().meta({ description: "What to do when no model is active." }),
   })

@@ -1,7 +1,7 @@
 // The model part of the /v1 contract: the registry (versions, gate, holdout figures), retraining,
 // training runs, publishing and metrics. Re-exported by api.ts, the one entry of the contract.
 import { z } from "zod";
-import { CalibrationSchema } from "../../model/index.ts";
+import { CalibrationSchema, ClassNamesSchema } from "../../model/index.ts";
 
 export const RetrainRequest = z.object({ force: z.boolean().default(false) }).meta({ id: "RetrainRequest" });
 
@@ -22,6 +22,14 @@ export type RetrainResponse = z.infer<typeof RetrainResponse>;
 
 export const ModelStatus = z.enum(["champion", "candidate", "retired", "rejected"]);
 
+/** What a model's labels 0 and 1 stand for, shown beside every label. */
+export const ClassNames = ClassNamesSchema.meta({
+  id: "ClassNames",
+  description:
+    'The names of labels 0 and 1 (index 0 names label 0): from the training CSV\'s label values or given to the trainer; "0" and "1" for a model that has none.',
+  example: ["genuine", "forged"],
+});
+
 export const ModelSummary = z
   .object({
     version: z.string(),
@@ -33,6 +41,7 @@ export const ModelSummary = z
     activatedAt: z.string().nullable(),
     trainingRows: z.number().int(),
     featureNames: z.array(z.string()),
+    classNames: ClassNames,
     metrics: z.record(z.string(), z.unknown()),
     holdout: z
       .object({ accuracy: z.number(), rows: z.number().int(), runId: z.string(), measuredAt: z.string() })

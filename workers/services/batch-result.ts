@@ -2,6 +2,7 @@
 import type { BatchResult, BatchSummary, Prediction } from "../contract/api.ts";
 import type { BatchRecord } from "../adapters/batch-store.ts";
 import type { ScoredRows } from "./scored-rows.ts";
+import { NO_FACTS, type VersionFacts } from "./version-facts.ts";
 
 export function toBatchSummary(batch: BatchRecord): BatchSummary {
   return {
@@ -27,21 +28,22 @@ export function toBatchSummary(batch: BatchRecord): BatchSummary {
   };
 }
 
-/** P(label 1) of a margin scored by a version (see services/probabilities.ts). */
-export type ProbabilityOf = (modelVersion: string, margin: number) => number | null;
-
-export function toPredictions(scored: ScoredRows | null, probability: ProbabilityOf): Prediction[] {
+/** Each row under the version that scored it: its probability and its label's class name (services/version-facts.ts). */
+export function toPredictions(scored: ScoredRows | null, facts: VersionFacts): Prediction[] {
   if (!scored) return [];
   const predictions = new Array<Prediction>(scored.rows);
   for (let row = 0; row < scored.rows; row++) {
     const id = scored.ids?.[row];
+    const label = scored.labels[row] === 1 ? 1 : 0;
+    const version = scored.versions[row];
     predictions[row] = {
       row,
       ...(id === undefined ? {} : { id }),
-      label: scored.labels[row] === 1 ? 1 : 0,
+      label,
+      className: facts.className(version, label),
       margin: scored.margins[row],
-      probability: probability(scored.versions[row], scored.margins[row]),
-      modelVersion: scored.versions[row],
+      probability: facts.probability(version, scored.margins[row]),
+      modelVersion: version,
     };
   }
   return predictions;
@@ -50,7 +52,7 @@ export function toPredictions(scored: ScoredRows | null, probability: Probabilit
 export function toBatchResult(
   batch: BatchRecord,
   scored: ScoredRows | null,
-  probability: ProbabilityOf = () => null,
+  facts: VersionFacts = NO_FACTS,
 ): BatchResult {
-  return { ...toBatchSummary(batch), predictions: toPredictions(scored, probability) };
+  return { ...toBatchSummary(batch), predictions: toPredictions(scored, facts) };
 }

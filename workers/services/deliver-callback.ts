@@ -10,7 +10,7 @@ import type { BatchRecord } from "../adapters/batch-store.ts";
 import { checkCallbackUrl } from "../codecs/callback-url.ts";
 import { signWebhook } from "../codecs/standard-webhooks.ts";
 import { readScoredRows } from "./scored-rows.ts";
-import { probabilitiesFor } from "./probabilities.ts";
+import { versionFacts } from "./version-facts.ts";
 import { toBatchResult } from "./batch-result.ts";
 import { refreshCachedCallback } from "./read-batch.ts";
 import { PermanentError } from "./permanent-error.ts";
@@ -27,7 +27,7 @@ export async function deliverCallback(adapters: Adapters, job: CallbackJob): Pro
   if (!verdict.ok) throw new PermanentError(`the callback URL is refused: ${verdict.rule}`);
   const body = JSON.stringify({
     type: "batch.completed",
-    data: await resultWithProbabilities(adapters, batch),
+    data: await resultOf(adapters, batch),
   });
   const timestamp = Math.floor(Date.now() / 1000);
   let failure: string | null = null;
@@ -63,8 +63,8 @@ export async function deliverCallback(adapters: Adapters, job: CallbackJob): Pro
   await refreshCachedCallback(adapters, batch.id);
 }
 
-async function resultWithProbabilities(adapters: Adapters, batch: BatchRecord) {
+async function resultOf(adapters: Adapters, batch: BatchRecord) {
   const scored = await readScoredRows(adapters, batch);
-  const probability = scored ? await probabilitiesFor(adapters, batch.tenantId, scored.versions) : undefined;
-  return toBatchResult(batch, scored, probability);
+  const facts = scored ? await versionFacts(adapters, batch.tenantId, scored.versions) : undefined;
+  return toBatchResult(batch, scored, facts);
 }

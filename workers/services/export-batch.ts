@@ -1,16 +1,19 @@
-// Streams a batch as CSV: features, prediction and latest label per row. The rows come from R2
-// (a batch's frames are at most a few MB) and leave as CSV in pages of 1,000 rows, so the text
-// of a 10,000-row batch never sits in memory whole.
+// Streams a batch as CSV: features, prediction (the label with its class name under the version
+// that scored it) and latest label per row. The rows come from R2 (a batch's frames are at most a
+// few MB) and leave as CSV in pages of 1,000 rows, so the text of a 10,000-row batch never sits in
+// memory whole.
 import type { Adapters } from "../adapters/index.ts";
 import type { BatchRecord } from "../adapters/batch-store.ts";
 import { loadVersion } from "./serving-model.ts";
 import { readScoredRows } from "./scored-rows.ts";
+import { NO_FACTS, versionFacts } from "./version-facts.ts";
 
 const PAGE = 1000;
 
 export async function exportBatchCsv(adapters: Adapters, batch: BatchRecord): Promise<ReadableStream<Uint8Array>> {
   const scored = batch.status === "complete" ? await readScoredRows(adapters, batch) : null;
   const labels = scored ? await adapters.feedback.labelsOfBatch(batch.id) : new Map();
+  const facts = scored ? await versionFacts(adapters, batch.tenantId, scored.versions) : NO_FACTS;
   const names = scored
     ? [...(await loadVersion(adapters.models, batch.tenantId, scored.versions[0])).artifact.featureNames]
     : Array.from({ length: batch.featureCount }, (_, j) => `feature_${j + 1}`);
@@ -20,7 +23,17 @@ export async function exportBatchCsv(adapters: Adapters, batch: BatchRecord): Pr
     pull(controller) {
       if (next === -1) {
         next = 0;
-        const header = ["row", "id", ...names, "label", "margin", "model_version", "feedback_label", "feedback_source"];
+        const header = [
+          "row",
+          "id",
+          ...names,
+          "label",
+          "class",
+          "margin",
+          "model_version",
+          "feedback_label",
+          "feedback_source",
+        ];
         controller.enqueue(encoder.encode(header.map(csvCell).join(",") + "\n"));
         return;
       }
@@ -34,6 +47,7 @@ export async function exportBatchCsv(adapters: Adapters, batch: BatchRecord): Pr
             scored.ids?.[next] ?? "",
             ...scored.featuresOf(next),
             scored.labels[next],
+            facts.className(scored.versions[next], scored.labels[next] === 1 ? 1 : 0),
             scored.margins[next],
             scored.versions[next],
             label?.label ?? "",

@@ -1,13 +1,14 @@
 // Public views of registry rows and training runs.
 import { RunWork, type ModelDetail, type ModelSummary, type TrainingRun } from "../contract/api.ts";
-import type { Artifact } from "../../model/index.ts";
+import { classNamesOf, type Artifact, type ClassNames } from "../../model/index.ts";
 import type { ModelRecord } from "../adapters/model-registry.ts";
 import type { RunRecord } from "../adapters/run-store.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const parseObject = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
 
-export function toModelSummary(record: ModelRecord): ModelSummary {
+/** A registry row's view; its class names come from its artifact (services/version-facts.ts). */
+export function toModelSummary(record: ModelRecord, classNames: ClassNames): ModelSummary {
   return {
     version: record.version,
     status: record.status,
@@ -18,6 +19,7 @@ export function toModelSummary(record: ModelRecord): ModelSummary {
     activatedAt: iso(record.activatedAt),
     trainingRows: record.trainingRows,
     featureNames: JSON.parse(record.featureNames) as string[],
+    classNames,
     metrics: parseObject(record.metrics) ?? {},
     holdout: holdoutOf(record.holdout),
     gate: parseObject(record.gate),
@@ -32,7 +34,7 @@ function holdoutOf(text: string | null): ModelSummary["holdout"] {
 
 export function toModelDetail(record: ModelRecord, artifact: Artifact): ModelDetail {
   return {
-    ...toModelSummary(record),
+    ...toModelSummary(record, classNamesOf(artifact)),
     calibration: artifact.calibration ?? null,
     checksum: record.checksum,
     fingerprint: record.fingerprint,

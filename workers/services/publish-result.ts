@@ -3,7 +3,7 @@
 // chunk may publish again harmlessly (callback receivers dedupe on the webhook id).
 import type { Adapters } from "../adapters/index.ts";
 import type { BatchRecord } from "../adapters/batch-store.ts";
-import { probabilitiesFor } from "./probabilities.ts";
+import { versionFacts } from "./version-facts.ts";
 import { toBatchResult } from "./batch-result.ts";
 import type { ScoredRows } from "./scored-rows.ts";
 
@@ -14,7 +14,7 @@ export async function publishResult(adapters: Adapters, batch: BatchRecord, scor
   }
   await adapters.results.putResult({
     tenantId: batch.tenantId,
-    result: toBatchResult(batch, scored, await probabilitiesFor(adapters, batch.tenantId, scored.versions)),
+    result: toBatchResult(batch, scored, await versionFacts(adapters, batch.tenantId, scored.versions)),
   });
   if (batch.callbackUrl) {
     await adapters.queues.sendCallback({

@@ -6,7 +6,7 @@ import { BatchResult } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { CachedText } from "../adapters/result-cache.ts";
 import { ApiError } from "../contract/errors.ts";
-import { probabilitiesFor } from "./probabilities.ts";
+import { versionFacts } from "./version-facts.ts";
 import { toBatchResult, toBatchSummary } from "./batch-result.ts";
 import { readScoredRows } from "./scored-rows.ts";
 
@@ -34,16 +34,26 @@ export async function readBatch(
   if (batch.status !== "complete") return toBatchResult(batch, null);
   const scored = await readScoredRows(adapters, batch);
   if (!scored) throw new ApiError("NOT_FOUND", `The rows of batch ${batchId} are no longer stored.`);
-  return toBatchResult(batch, scored, await probabilitiesFor(adapters, tenantId, scored.versions));
+  return toBatchResult(batch, scored, await versionFacts(adapters, tenantId, scored.versions));
 }
 
 /**
  * A cached result that can be served as stored: the tenant's, final, its callback (if any)
- * settled. A 10,000-row result is ~0.7 MB of JSON; serving its text skips a parse, a validation
- * and a re-serialisation (≈12 ms of CPU).
+ * settled, its predictions named. A 10,000-row result is ~0.7 MB of JSON; serving its text skips
+ * a parse, a validation and a re-serialisation (≈12 ms of CPU).
  */
 export function servableText(entry: CachedText | null, tenantId: string): string | null {
-  return entry && entry.tenantId === tenantId && !entry.callbackPending ? entry.text : null;
+  return entry && entry.tenantId === tenantId && !entry.callbackPending && isNamed(entry.text) ? entry.text : null;
+}
+
+/**
+ * False for a result cached before predictions carried their class name: readBatch finds it
+ * invalid and rebuilds it from D1 and R2 (readers never rewrite KV; the entry expires). JSON text
+ * holds `"className":` only as a key (a quote inside a string is escaped), and a result without
+ * rows has none to name.
+ */
+function isNamed(text: string): boolean {
+  return text.includes('"className":') || text.includes('"predictions":[]');
 }
 
 /** After a callback's outcome is settled, its writer refreshes the cached result (if cached). */

@@ -4,6 +4,7 @@ import {
   buildArtifact,
   calibrateOutOfFold,
   crossValidate,
+  DEMO_CLASS_NAMES,
   formatCsv,
   generateDemoData,
   trainSvm,
@@ -37,6 +38,7 @@ export async function seedTenantModel(
   const artifact = await buildArtifact({
     version: "seed-1",
     parentVersion: null,
+    classNames: DEMO_CLASS_NAMES,
     data,
     result,
     metrics: evaluation.metrics,

@@ -6,7 +6,8 @@
 // Both caches are bounded (least recently used), so many tenants cannot exhaust an isolate.
 import { ArtifactError, compileModel, decodeArtifact, type Artifact, type CompiledModel } from "../../model/index.ts";
 import { ApiError } from "../contract/errors.ts";
-import type { ModelRegistry } from "../adapters/model-registry.ts";
+import type { ModelRecord, ModelRegistry } from "../adapters/model-registry.ts";
+import { Lru } from "./lru.ts";
 
 export interface ServingModel {
   tenantId: string;
@@ -25,34 +26,6 @@ interface TenantSlot {
 const POINTER_TTL_MS = 2_000;
 export const MAX_TENANTS = 64;
 const MAX_VERSIONS = 128;
-
-/** A Map that forgets its least recently used entry beyond `capacity`. */
-class Lru<V> {
-  readonly #map = new Map<string, V>();
-  readonly capacity: number;
-  constructor(capacity: number) {
-    this.capacity = capacity;
-  }
-  get(key: string): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.capacity) this.#map.delete(this.#map.keys().next().value as string);
-  }
-  get size(): number {
-    return this.#map.size;
-  }
-  clear(): void {
-    this.#map.clear();
-  }
-}
 
 const tenants = new Lru<TenantSlot>(MAX_TENANTS);
 const versions = new Lru<ServingModel>(MAX_VERSIONS);
@@ -92,6 +65,21 @@ export async function loadVersion(registry: ModelRegistry, tenantId: string, ver
   if (cached) return cached;
   const record = await registry.findModel(tenantId, version);
   if (record === null) throw new ArtifactError("invalid", `model ${version} is not in the registry`);
+  const artifact = await readVerifiedArtifact(registry, record);
+  const model: ServingModel = { tenantId, version, artifact, compiled: compileModel(artifact) };
+  versions.set(key, model);
+  return model;
+}
+
+/**
+ * The artifact of a registry row, uncached: throws an ArtifactError when it is missing, corrupt,
+ * or not the one the row recorded (its checksum differs).
+ */
+export async function readVerifiedArtifact(
+  registry: ModelRegistry,
+  record: Pick<ModelRecord, "tenantId" | "version" | "artifactKey" | "checksum">,
+): Promise<Artifact> {
+  const { version } = record;
   const text = await registry.readArtifact(record);
   if (text === null) throw new ArtifactError("invalid", `the artifact of model ${version} is missing`);
   const artifact = await decodeArtifact(text);
@@ -103,9 +91,7 @@ export async function loadVersion(registry: ModelRegistry, tenantId: string, ver
       `the artifact stored for ${version} has checksum ${artifact.checksum}; the registry recorded ${record.checksum}`,
     );
   }
-  const model: ServingModel = { tenantId, version, artifact, compiled: compileModel(artifact) };
-  versions.set(key, model);
-  return model;
+  return artifact;
 }
 
 /** What a tenant without a model is told, with what to do about it. */

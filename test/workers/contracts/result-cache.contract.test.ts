@@ -24,11 +24,12 @@ function finished(batchId: string): BatchResult {
     error: null,
     callback: { status: "delivered", attempts: 1, lastError: null },
     predictions: [
-      { row: 0, id: "a", label: 1, margin: 0.75, probability: 0.8, modelVersion: "v3" },
+      { row: 0, id: "a", label: 1, className: "forged", margin: 0.75, probability: 0.8, modelVersion: "v3" },
       {
         row: 1,
         predictionId: `${batchId}.1`,
         label: 0,
+        className: "genuine",
         margin: -1.5,
         probability: null,
         modelVersion: "v3",

@@ -6,6 +6,7 @@ import pkg from "../../../package.json" with { type: "json" };
 import { Health, Me } from "../../contract/api.ts";
 import { apiRoute, apiRouter } from "../api-route.ts";
 import { loadChampion, noModel, servingError } from "../../services/serving-model.ts";
+import { classNamesOf } from "../../../model/index.ts";
 
 const me = apiRoute({
   method: "get",
@@ -22,7 +23,12 @@ const me = apiRoute({
       tenant: "demo",
       keyId: "key_mx66tsen11dc8dff278e",
       scopes: ["ingest", "read"],
-      model: { active: true, version: "v3", featureNames: ["variance", "skewness", "curtosis", "entropy"] },
+      model: {
+        active: true,
+        version: "v3",
+        featureNames: ["variance", "skewness", "curtosis", "entropy"],
+        classNames: ["genuine", "forged"],
+      },
     },
   },
   errors: [],
@@ -52,6 +58,7 @@ export const healthRoutes = apiRouter()
         active: model !== null,
         version: model?.version ?? null,
         featureNames: [...(model?.artifact.featureNames ?? [])],
+        classNames: classNamesOf(model?.artifact ?? {}),
         ...(error ? { error: `model ${error.version} cannot be served: ${error.message}` } : {}),
         ...(model ? {} : { hint: noModel().message }),
       },

@@ -1,7 +1,7 @@
 // The model registry: list and inspect versions (read), activate one to promote or roll
 // back, and retrain on demand (admin). GET /v1/metrics shows how models do live.
 import { z } from "zod";
-import { VersionSchema } from "../../../model/index.ts";
+import { classNamesOf, VersionSchema } from "../../../model/index.ts";
 import {
   MetricsResponse,
   ModelDetail,
@@ -20,6 +20,7 @@ import { startRetrain } from "../../services/start-retrain.ts";
 import { modelReadError } from "../../services/model-errors.ts";
 import { loadVersion, refreshChampionSoon } from "../../services/serving-model.ts";
 import { toModelDetail, toModelSummary } from "../../services/model-views.ts";
+import { classNamesOfRecords } from "../../services/version-facts.ts";
 import { readMetrics } from "../../services/read-metrics.ts";
 import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
 import { versionParam } from "../params.ts";
@@ -127,19 +128,21 @@ const metrics = apiRoute({
 
 export const modelRoutes = apiRouter()
   .openapi(listModels, async (c) => {
-    const models = await c.get("adapters").models.listModels(c.get("principal").tenantId, 200);
-    return c.json({ models: models.map(toModelSummary) }, 200);
+    const registry = c.get("adapters").models;
+    const models = await registry.listModels(c.get("principal").tenantId, 200);
+    const classNames = await classNamesOfRecords(registry, models);
+    return c.json({ models: models.map((model, i) => toModelSummary(model, classNames[i])) }, 200);
   })
   .openapi(publish, async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.publish);
     const body = parseRequest(PublishModelRequest, value);
     const principal = c.get("principal");
-    const record = await publishModel(c.get("adapters"), body, {
+    const { record, artifact } = await publishModel(c.get("adapters"), body, {
       tenantId: principal.tenantId,
       actor: `key:${principal.keyId}`,
     });
     if (body.activate) refreshChampionSoon(principal.tenantId);
-    return c.json(toModelSummary(record), 201);
+    return c.json(toModelSummary(record, classNamesOf(artifact)), 201);
   })
   .openapi(retrain, async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.small, { emptyValue: {} });
@@ -170,7 +173,7 @@ export const modelRoutes = apiRouter()
     const record = await adapters.models.findModel(principal.tenantId, version);
     if (!record) throw new ApiError("NOT_FOUND", `No model ${version}.`);
     // Verify the artifact before the pointer moves: a corrupt model is never made champion.
-    await loadVersion(adapters.models, principal.tenantId, version).catch((error: unknown) => {
+    const model = await loadVersion(adapters.models, principal.tenantId, version).catch((error: unknown) => {
       throw modelReadError(error, `Model ${version} was not activated`);
     });
     // The pointer and its audit entry are one D1 transaction: no audit row for a move that failed.
@@ -180,6 +183,6 @@ export const modelRoutes = apiRouter()
     });
     if (!activated) throw new ApiError("NOT_FOUND", `No model ${version}.`);
     refreshChampionSoon(principal.tenantId);
-    return c.json(toModelSummary(activated), 200);
+    return c.json(toModelSummary(activated, classNamesOf(model.artifact)), 200);
   })
   .openapi(metrics, async (c) => c.json(await readMetrics(c.get("adapters"), c.get("principal").tenantId), 200));

@@ -10,7 +10,7 @@ import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import { decodeBodyBytes, parseJsonBytes } from "../../codecs/decode-body.ts";
 import { ARROW_STREAM, decodeArrowBatch } from "../../codecs/arrow-batch.ts";
 import { rowOf } from "../../codecs/row-frame.ts";
-import { probabilityOf, scoreRows } from "../../../model/index.ts";
+import { classNamesOf, probabilityOf, scoreRows } from "../../../model/index.ts";
 import { checkFeatureRows } from "../../services/check-feature-rows.ts";
 import { contributionsOf } from "../../services/explain-predictions.ts";
 import { parseRequest } from "../../services/parse-request.ts";
@@ -52,17 +52,22 @@ export const predictRoutes = apiRouter().openapi(predict, async (c) => {
   const { margins, labels } = scoreRows(model.compiled, request.features);
   // The id is issued now; the rows are logged under it after the answer has gone.
   const batchId = request.log ? newId("bat") : null;
+  const classNames = classNamesOf(model.artifact);
   const body: PredictResponse = {
-    predictions: request.features.map((row, i) => ({
-      row: i,
-      ...(request.ids ? { id: request.ids[i] } : {}),
-      ...(batchId ? { predictionId: predictionIdOf(batchId, i) } : {}),
-      label: labels[i] === 1 ? 1 : 0,
-      margin: margins[i],
-      probability: probabilityOf(model.artifact.calibration, margins[i]),
-      modelVersion: model.version,
-      ...(explain ? { contributions: contributionsOf(model, row) } : {}),
-    })),
+    predictions: request.features.map((row, i) => {
+      const label = labels[i] === 1 ? 1 : 0;
+      return {
+        row: i,
+        ...(request.ids ? { id: request.ids[i] } : {}),
+        ...(batchId ? { predictionId: predictionIdOf(batchId, i) } : {}),
+        label,
+        className: classNames[label],
+        margin: margins[i],
+        probability: probabilityOf(model.artifact.calibration, margins[i]),
+        modelVersion: model.version,
+        ...(explain ? { contributions: contributionsOf(model, row) } : {}),
+      };
+    }),
   };
   if (batchId) {
     // After a macrotask, so that the answer is written before the log is called.

@@ -1,7 +1,7 @@
 // The registering step of a retrain, safe to run again: a run registers at most one version (the
 // registry refuses a second row with its run id), so a step retried after a crash finds the version
 // it already claimed and only finishes what may be missing: the promotion and the holdout figures.
-import { buildArtifact, type Hyperparameters, type TrainResult } from "../../../model/index.ts";
+import { buildArtifact, type ClassNames, type Hyperparameters, type TrainResult } from "../../../model/index.ts";
 import type { Adapters } from "../../adapters/index.ts";
 import type { ModelRecord } from "../../adapters/model-registry.ts";
 import { registerModel } from "../register-model.ts";
@@ -17,6 +17,8 @@ export interface Registration {
   /** The run's start: the artifact's createdAt, so a retried step builds the same artifact. */
   startedAt: number;
   parentVersion: string | null;
+  /** The parent's class names, which the new version keeps. */
+  classNames: ClassNames | null;
   fingerprint: string;
   result: Pick<TrainResult, "model" | "hyperparameters" | "iterations" | "converged">;
   evaluation: Evaluation;
@@ -40,6 +42,7 @@ export async function registerChallenger(adapters: Adapters, r: Registration): P
     const artifact = await buildArtifact({
       version,
       parentVersion: r.parentVersion,
+      classNames: r.classNames,
       createdAt: new Date(r.startedAt),
       data: evaluation.training,
       result: r.result,

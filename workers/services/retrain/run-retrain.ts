@@ -105,6 +105,8 @@ export async function runRetrain(
         compaction: planCompaction(runId, base, labels, configInt(config.RETRAIN_PARTITION_ROWS, PARTITION_ROWS)),
         options: model ? hyperparametersOf(model.artifact.hyperparameters) : {},
         parentVersion: champion?.version ?? null,
+        // The challenger learns the champion's labels, so it keeps their names.
+        classNames: model?.artifact.classNames ?? null,
       };
     });
     let compaction: Compaction = plan.compaction;
@@ -150,6 +152,8 @@ export async function runRetrain(
         trigger: request.trigger,
         startedAt,
         parentVersion: plan.parentVersion,
+        // A checkpoint from before class names were planned has none.
+        classNames: plan.classNames ?? null,
         fingerprint: totals.fingerprint,
         result: trainResultOf(trained, plan.options),
         evaluation,
