@@ -28,6 +28,9 @@ export type ModelSummary = InferResponseType<Api["v1"]["models"][":version"]["ac
 export type RetrainOutcome = InferResponseType<Api["v1"]["models"]["retrain"]["$post"], 200 | 202>;
 export type FeedbackAccepted = InferResponseType<Api["v1"]["predictions"]["feedback"]["$post"], 202>;
 export type Metrics = InferResponseType<Api["v1"]["metrics"]["$get"], 200>;
+export type MetricsHistory = InferResponseType<Api["v1"]["metrics"]["history"]["$get"], 200>;
+export type RunList = InferResponseType<Api["v1"]["runs"]["$get"], 200>;
+export type TrainingRun = InferResponseType<Api["v1"]["runs"][":runId"]["$get"], 200>;
 /** The list's query as the route declares it: filters (status, source, from, to, modelVersion) and cursor. */
 type ListQuery = NonNullable<InferRequestType<Api["v1"]["batches"]["$get"]>["query"]>;
 /** One page of the batch list: its size, the previous page's nextCursor, and the filters (ISO dates or date-times). */
@@ -135,6 +138,23 @@ export function createClient(options: ClientOptions) {
     /** Live accuracy per version, volumes, latency, drift and recent training runs. */
     async metrics(): Promise<Metrics> {
       return answer<Metrics>(await api.v1.metrics.$get());
+    },
+
+    /** Per UTC day and model version over the last `days` days (1–90; the server's default is 14). */
+    async metricsHistory(days?: number): Promise<MetricsHistory> {
+      const query = { days: days === undefined ? undefined : String(days) };
+      return answer<MetricsHistory>(await api.v1.metrics.history.$get({ query }));
+    },
+
+    /** The tenant's training runs, newest first (1–100; the server's default is 20). */
+    async listRuns(limit?: number): Promise<RunList> {
+      const query = { limit: limit === undefined ? undefined : String(limit) };
+      return answer<RunList>(await api.v1.runs.$get({ query }));
+    },
+
+    /** One training run: its outcome, data sizes, gate figures and the champion it was measured against. */
+    async getRun(runId: string): Promise<TrainingRun> {
+      return answer<TrainingRun>(await api.v1.runs[":runId"].$get({ param: { runId } }));
     },
 
     /** One page of the tenant's batches, newest first, filtered; nextCursor continues the same listing. */

@@ -1,10 +1,12 @@
 // The typed client against the Worker: a batch submitted as rows (gzip JSON) and as typed columns
 // (gzip Arrow) is scored the same and waited for; 429 and 503 are retried with the same
-// Idempotency-Key, so retries finish the work and create one batch; an API error surfaces its code.
+// Idempotency-Key, so retries finish the work and create one batch; an API error surfaces its code;
+// the dashboard's reads (metrics history, training runs) answer typed.
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiRequestError, createClient } from "../../client/index.ts";
+import { newId } from "../../workers/codecs/ids.ts";
 import { adapters, createTenantKey, makeRows } from "./helpers.ts";
 
 const BASE = "http://edge-svm.test";
@@ -80,5 +82,18 @@ describe("the client", () => {
     const error = await client.submitBatch([[1, 2]]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiRequestError);
     expect(error).toMatchObject({ status: 422, code: "FEATURE_COUNT_MISMATCH" });
+  });
+
+  it("reads the metrics history and the training runs, one run by id", async () => {
+    const client = createClient({ baseUrl: BASE, key, fetch: workerFetch, retry: noSleep });
+    const history = await client.metricsHistory(1);
+    expect(history.days).toBe(1);
+    expect(history.series.every((day) => day.scores.length === history.scoreBounds.length + 1)).toBe(true);
+    expect((await client.metricsHistory()).days).toBe(14);
+    const runId = newId("run");
+    await adapters().runs.record(tenantId, runId, "api", Date.now(), { status: "skipped", reason: "few", details: {} });
+    expect((await client.listRuns(1)).runs.map((r) => r.runId)).toEqual([runId]);
+    expect(await client.getRun(runId)).toMatchObject({ runId, status: "skipped", reason: "few" });
+    await expect(client.getRun(newId("run"))).rejects.toMatchObject({ status: 404, code: "NOT_FOUND" });
   });
 });

@@ -4,6 +4,7 @@
 // the labels (a label replaces an earlier one only if it was given later, so reordered deliveries
 // cannot flip a row back to a stale label, the 2021 system's cache/database race), and add what
 // the labels that won now say. A redelivered event takes back and adds the same counts: no change.
+// The counts are the confusion matrix's: labelled, correct, true label 1, true positives.
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { ROLLUP_UPSERT } from "./rollup-statements.ts";
@@ -48,6 +49,10 @@ export interface FeedbackStore {
 }
 
 const HOUR = "CAST(f.labelled_at / 3600000 AS INTEGER) * 3600000";
+/** What a label counts in its hour: labelled, agreeing, true label 1, and true positive. */
+const COUNTED = "labelled, correct, labelled_positives, true_positives";
+const COUNTS = ["count(*)", "sum(f.label = f.predicted)", "sum(f.label = 1)", "sum(f.label = 1 AND f.predicted = 1)"];
+const negated = (counts: readonly string[]) => counts.map((count) => `-${count}`).join(", ");
 const JOINED = `json_each(?2) j JOIN feedback f
   ON f.batch_id = json_extract(j.value, '$.b') AND f.row = json_extract(j.value, '$.r')`;
 
@@ -62,8 +67,8 @@ export function createFeedbackStore(db: Database, d1: D1Database): FeedbackStore
       await d1.batch([
         d1
           .prepare(
-            `INSERT INTO rollups (tenant_id, hour, model_version, labelled, correct)
-             SELECT ?1, ${HOUR}, f.model_version, -count(*), -sum(f.label = f.predicted) FROM ${JOINED}
+            `INSERT INTO rollups (tenant_id, hour, model_version, ${COUNTED})
+             SELECT ?1, ${HOUR}, f.model_version, ${negated(COUNTS)} FROM ${JOINED}
              WHERE f.tenant_id = ?1 AND f.labelled_at <= ?3 GROUP BY 2, 3 ${ROLLUP_UPSERT}`,
           )
           .bind(tenantId, payload, labelledAt),
@@ -82,8 +87,8 @@ export function createFeedbackStore(db: Database, d1: D1Database): FeedbackStore
           .bind(tenantId, payload, labelledAt, source, now),
         d1
           .prepare(
-            `INSERT INTO rollups (tenant_id, hour, model_version, labelled, correct)
-             SELECT ?1, ?5, f.model_version, count(*), sum(f.label = f.predicted) FROM ${JOINED}
+            `INSERT INTO rollups (tenant_id, hour, model_version, ${COUNTED})
+             SELECT ?1, ?5, f.model_version, ${COUNTS.join(", ")} FROM ${JOINED}
              WHERE f.tenant_id = ?1 AND f.labelled_at = ?3 AND f.source = ?4 AND f.label = json_extract(j.value, '$.l')
              GROUP BY f.model_version ${ROLLUP_UPSERT}`,
           )

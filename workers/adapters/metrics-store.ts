@@ -1,5 +1,5 @@
-// What GET /v1/metrics reads, per tenant: the hourly rollups (schema.ts `rollups`). Every query
-// reads O(hours × versions) rows, never the scored rows or the labels themselves.
+// What GET /v1/metrics and /v1/metrics/history read, per tenant: the hourly rollups (schema.ts
+// `rollups`). Every query reads O(hours × versions) rows, never the scored rows or the labels.
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 
@@ -29,13 +29,36 @@ export interface VersionTraffic {
   bins: number[];
 }
 
+/** One hour of one version as stored: its counts, and its histograms (services/rollup.ts) parsed. */
+export interface RollupHour {
+  hour: number;
+  modelVersion: string;
+  batches: number;
+  rows: number;
+  positives: number;
+  labelled: number;
+  correct: number;
+  labelledPositives: number;
+  truePositives: number;
+  /** Over LATENCY_BOUNDS_MS; empty for an hour without batches. */
+  latency: number[];
+  /** Over SCORE_BOUNDS; empty for an hour whose rows were scored before margins were counted. */
+  scores: number[];
+  /** Feature-major counts on the version's training deciles. */
+  features: number[];
+}
+
 export interface MetricsStore {
   accuracyByVersion(tenantId: string): Promise<VersionAccuracy[]>;
   accuracyByDay(tenantId: string, since: number): Promise<DayAccuracy[]>;
   volumeSince(tenantId: string, since: number): Promise<Volume>;
   /** What a version scored since a time: row count and summed feature histograms. */
   trafficSince(tenantId: string, modelVersion: string, since: number): Promise<VersionTraffic>;
+  /** The tenant's hours from `since` on, by hour then version. */
+  rollupsSince(tenantId: string, since: number): Promise<RollupHour[]>;
 }
+
+type Histogram = "latency" | "scores" | "features";
 
 interface HistogramRow {
   rows: number;
@@ -83,6 +106,20 @@ export function createMetricsStore(db: Database): MetricsStore {
             WHERE tenant_id = ${tenantId} AND model_version = ${modelVersion} AND hour >= ${since} AND rows > 0`,
       );
       return { rows: rows.reduce((n, r) => n + r.rows, 0), bins: sumHistograms(rows) };
+    },
+    async rollupsSince(tenantId, since) {
+      // The primary key (tenant_id, hour, model_version) is the range scan and the order.
+      const rows = await db.all<Omit<RollupHour, "latency" | "scores" | "features"> & Record<Histogram, string>>(
+        sql`SELECT hour, model_version AS modelVersion, batches, rows, positives, labelled, correct,
+                   labelled_positives AS labelledPositives, true_positives AS truePositives, latency, scores, features
+            FROM rollups WHERE tenant_id = ${tenantId} AND hour >= ${since} ORDER BY hour, model_version`,
+      );
+      return rows.map((row) => ({
+        ...row,
+        latency: JSON.parse(row.latency) as number[],
+        scores: JSON.parse(row.scores) as number[],
+        features: JSON.parse(row.features) as number[],
+      }));
     },
   };
 }

@@ -11,7 +11,9 @@ const addArrays = (column: string) =>
 export const ROLLUP_UPSERT = `ON CONFLICT (tenant_id, hour, model_version) DO UPDATE SET
   batches = batches + excluded.batches, rows = rows + excluded.rows, positives = positives + excluded.positives,
   labelled = labelled + excluded.labelled, correct = correct + excluded.correct,
-  ${addArrays("latency")}, ${addArrays("features")}`;
+  labelled_positives = labelled_positives + excluded.labelled_positives,
+  true_positives = true_positives + excluded.true_positives,
+  ${addArrays("latency")}, ${addArrays("features")}, ${addArrays("scores")}`;
 
 /**
  * Adds a completed batch's counts. Placed right after the statement that completes the batch in
@@ -21,8 +23,8 @@ export const ROLLUP_UPSERT = `ON CONFLICT (tenant_id, hour, model_version) DO UP
 export function batchRollupStatement(d1: D1Database, delta: RollupDelta): D1PreparedStatement {
   return d1
     .prepare(
-      `INSERT INTO rollups (tenant_id, hour, model_version, batches, rows, positives, labelled, correct, latency, features)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7, ?8 WHERE changes() > 0 ${ROLLUP_UPSERT}`,
+      `INSERT INTO rollups (tenant_id, hour, model_version, batches, rows, positives, latency, features, scores)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE changes() > 0 ${ROLLUP_UPSERT}`,
     )
     .bind(
       delta.tenantId,
@@ -33,5 +35,6 @@ export function batchRollupStatement(d1: D1Database, delta: RollupDelta): D1Prep
       delta.positives,
       JSON.stringify(delta.latency),
       JSON.stringify(delta.bins),
+      JSON.stringify(delta.scores),
     );
 }

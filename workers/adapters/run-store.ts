@@ -25,6 +25,8 @@ export interface RunStore {
   /** Closes the tenant's runs left "running" that started before `before` (their isolate died). */
   closeAbandoned(tenantId: string, before: number, reason: string): Promise<number>;
   listRuns(tenantId: string, limit: number): Promise<RunRecord[]>;
+  /** One of the tenant's runs; null for an unknown id or another tenant's run. */
+  findRun(tenantId: string, id: string): Promise<RunRecord | null>;
   /** When the tenant's last run that trained started (0 when none has). */
   lastTrainedAt(tenantId: string): Promise<number>;
   countFeedbackSince(tenantId: string, since: number): Promise<number>;
@@ -89,6 +91,15 @@ export function createRunStore(db: Database): RunStore {
         .where(eq(trainingRuns.tenantId, tenantId))
         .orderBy(desc(trainingRuns.startedAt))
         .limit(limit);
+    },
+
+    async findRun(tenantId, id) {
+      const rows = await db
+        .select()
+        .from(trainingRuns)
+        .where(and(eq(trainingRuns.id, id), eq(trainingRuns.tenantId, tenantId)))
+        .limit(1);
+      return rows[0] ?? null;
     },
 
     async lastTrainedAt(tenantId) {

@@ -91,9 +91,18 @@ export const TrainingRun = z
     trigger: z.string(),
     status: z.string(),
     reason: z.string().nullable(),
-    championVersion: z.string().nullable(),
-    challengerVersion: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()).nullable(),
+    championVersion: z
+      .string()
+      .nullable()
+      .meta({ description: "The champion the challenger was measured against (its parent version)" }),
+    challengerVersion: z.string().nullable().meta({
+      description:
+        "The version the run trained; its hyperparameters and training summary are its model's (GET /v1/models/{version})",
+    }),
+    details: z.record(z.string(), z.unknown()).nullable().meta({
+      description:
+        "What the run recorded. A run that trained: data sizes (baseRows, feedbackRows, trainRows, holdoutRows), iterations, converged, passes, newFeedback, the gate's figures (gate: decision, reason, championVersion, championAccuracy, challengerAccuracy, their base-row accuracies, maxDrop, floor) and step times",
+    }),
     work: RunWork.nullable(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
@@ -132,6 +141,109 @@ export const MetricsResponse = z
   })
   .meta({ id: "MetricsResponse" });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;
+
+/** The longest history GET /v1/metrics/history reads, in UTC days. */
+export const HISTORY_MAX_DAYS = 90;
+
+export const MetricsHistoryQuery = z.object({
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(HISTORY_MAX_DAYS)
+    .default(14)
+    .meta({ description: "UTC days to read, today included" }),
+});
+
+const Counts = z.array(z.number().int());
+
+export const MetricsDay = z
+  .object({
+    day: z.string().meta({ description: "The UTC day, YYYY-MM-DD", example: "2026-01-31" }),
+    modelVersion: z.string(),
+    batches: z.number().int().meta({ description: "Batches completed that day (a batch counts for its main version)" }),
+    rows: z.number().int().meta({ description: "Rows this version scored" }),
+    positives: z.number().int().meta({ description: "Rows it predicted 1" }),
+    labelled: z.number().int().meta({ description: "Rows of this version whose latest label was given that day" }),
+    correct: z.number().int().meta({ description: "Labelled rows whose label is what the model predicted" }),
+    labelledPositives: z.number().int().meta({ description: "Labelled rows with true label 1" }),
+    truePositives: z.number().int().meta({ description: "Labelled rows with true label 1 that were predicted 1" }),
+    latency: Counts.meta({ description: "Batches per latency bucket (latencyBoundsMs)" }),
+    latencyMsP50: z.number().nullable().meta({ description: "Upper bound of the bucket holding the median batch" }),
+    latencyMsP95: z.number().nullable(),
+    scores: Counts.meta({
+      description:
+        "Scored rows per margin bucket (scoreBounds); rows scored before margins were counted are in `rows` only",
+    }),
+    features: Counts.meta({
+      description:
+        "Scored values per training decile bin, feature-major (feature j's bins at j·bins … j·bins + bins − 1)",
+    }),
+  })
+  .meta({ id: "MetricsDay" });
+
+export const FeatureDriftDay = z
+  .object({
+    name: z.string(),
+    psi: z.number().meta({ description: "Population Stability Index of the day's values against training" }),
+    drifting: z.boolean().meta({ description: "PSI above 0.25, over at least 100 rows" }),
+    live: z.array(z.number()).meta({
+      description:
+        "The day's share of values per training decile bin; training puts 10% in each bin by construction (its deciles are the bin edges)",
+    }),
+  })
+  .meta({ id: "FeatureDriftDay" });
+
+export const MetricsHistory = z
+  .object({
+    days: z.number().int(),
+    from: z.string().meta({ description: "The first day read, YYYY-MM-DD (UTC)" }),
+    to: z.string().meta({ description: "The last day read, today (UTC)" }),
+    latencyBoundsMs: z.array(z.number()).meta({
+      description: "Upper bounds of the latency buckets; the last bucket holds everything slower",
+    }),
+    scoreBounds: z.array(z.number()).meta({
+      description:
+        "Upper bounds of the margin buckets: bucket k holds margins in (bound k−1, bound k], the first ≤ the first bound, the last above the last",
+    }),
+    versions: z.array(
+      z.object({
+        modelVersion: z.string(),
+        featureNames: z.array(z.string()),
+        deciles: z.array(z.array(z.number())).meta({
+          description:
+            "Per feature, the training deciles [p0, p10, …, p100]: the edges of the bins `features` and drift count in (both empty when the version's model is gone)",
+        }),
+      }),
+    ),
+    series: z.array(MetricsDay).meta({ description: "Per day and version with rollups, day then version" }),
+    drift: z
+      .array(
+        z.object({
+          day: z.string(),
+          modelVersion: z.string(),
+          rows: z.number().int(),
+          features: z.array(FeatureDriftDay),
+        }),
+      )
+      .meta({ description: "Per day and version that scored rows (and whose model is known)" }),
+  })
+  .meta({ id: "MetricsHistory" });
+export type MetricsHistory = z.infer<typeof MetricsHistory>;
+export type MetricsDay = z.infer<typeof MetricsDay>;
+export type FeatureDriftDay = z.infer<typeof FeatureDriftDay>;
+
+export const RunId = z
+  .string()
+  .regex(/^run_[0-9A-Za-z_-]{1,96}$/, "not a run id (they look like run_mx66usmo472d14379ac5)")
+  .meta({ description: "A training run's id, from POST /v1/models/retrain or GET /v1/runs" });
+
+export const RunListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: "Runs to list, newest first" }),
+});
+
+export const RunList = z.object({ runs: z.array(TrainingRun) }).meta({ id: "RunList" });
+export type RunList = z.infer<typeof RunList>;
 
 export const PublishModelRequest = z
   .object({

@@ -10,6 +10,7 @@ import { predictRoutes } from "./routes/predict.ts";
 import { referenceRoutes } from "./routes/reference.ts";
 import { feedbackRoutes } from "./routes/feedback.ts";
 import { modelRoutes } from "./routes/models.ts";
+import { runRoutes } from "./routes/runs.ts";
 import { meterRoutes } from "./routes/meter.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { apiRouter } from "./api-route.ts";
@@ -55,7 +56,8 @@ export function createApp() {
     .route("/v1", batchRoutes)
     .route("/v1", predictRoutes)
     .route("/v1", feedbackRoutes)
-    .route("/v1", modelRoutes);
+    .route("/v1", modelRoutes)
+    .route("/v1", runRoutes);
   app.route("/v1", referenceRoutes(app));
   app.route("/v1", meterRoutes);
   app.route("/v1", benchRoutes);

@@ -2,16 +2,14 @@
 // volumes and latency, drift of the last day's traffic against the champion's training deciles,
 // and the latest training runs, all the tenant's. Everything but the runs comes from the hourly
 // rollups (adapters/metrics-store.ts), so a call costs the same at 1 thousand or 1 billion rows.
-import { DRIFT_THRESHOLD, psiFromCounts } from "../../model/index.ts";
 import type { MetricsResponse } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
 import { loadChampion } from "./serving-model.ts";
 import { toTrainingRun } from "./model-views.ts";
 import { hourOf, latencyPercentile } from "./rollup.ts";
+import { featureDrift } from "./feature-drift.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
-/** Drift needs this many rows before a feature is called drifting. */
-const DRIFT_MIN_ROWS = 100;
 
 export async function readMetrics(adapters: Adapters, tenantId: string, now = Date.now()): Promise<MetricsResponse> {
   const { metrics } = adapters;
@@ -49,11 +47,10 @@ function driftOf(
   return {
     modelVersion: artifact.version,
     rows: traffic.rows,
-    features: artifact.featureNames.map((name, j) => {
-      const bins = artifact.training.featureStats[j].deciles.length - 1;
-      const counts = traffic.bins.slice(j * bins, j * bins + bins);
-      const psi = traffic.rows > 0 && counts.length === bins ? psiFromCounts(counts) : 0;
-      return { name, psi, drifting: traffic.rows >= DRIFT_MIN_ROWS && psi > DRIFT_THRESHOLD };
-    }),
+    features: featureDrift(
+      { featureNames: artifact.featureNames, deciles: artifact.training.featureStats.map((s) => s.deciles) },
+      traffic.rows,
+      traffic.bins,
+    ).map(({ name, psi, drifting }) => ({ name, psi, drifting })),
   };
 }

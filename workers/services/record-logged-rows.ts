@@ -22,7 +22,7 @@ export async function recordLoggedRows(
   }
   await adapters.rows.putScores(tenantId, batchId, 0, frame);
   const model = await loadVersion(adapters.models, tenantId, frame.modelVersion);
-  const stats = chunkStats(model, frame.features, frame.rows, frame.labels);
+  const stats = chunkStats(model, frame.features, frame.rows, frame.labels, frame.margins);
   const now = Date.now();
   await adapters.batches.recordLoggedBatch(
     {

@@ -54,7 +54,7 @@ export async function scoreChunk(adapters: Adapters, job: ScoreJob): Promise<Chu
     batch.id,
     job.chunk,
     job.chunks,
-    chunkStats(model, part.features, part.rows, labels),
+    chunkStats(model, part.features, part.rows, labels, margins),
   );
   if (!ledger.complete || !ledger.stats) return "scored";
 

@@ -16,10 +16,10 @@ interface Fixture {
   dayPasses(batchId: string): Promise<boolean>;
 }
 
-/** One chunk's stats: rows scored by one version. */
+/** One chunk's stats: rows scored by one version, its margins in two buckets (negatives, positives). */
 const stats = (rows: number, positives: number, bins: number[], modelVersion = "v1"): ChunkStats => ({
   rows,
-  versions: [{ modelVersion, rows, positives, bins }],
+  versions: [{ modelVersion, rows, positives, bins, scores: [rows - positives, positives] }],
 });
 
 const byVersion = (s: ChunkStats | null) =>
@@ -90,9 +90,22 @@ describeContract<Fixture>(
       expect(byVersion(done.stats)).toEqual({
         rows: 9,
         versions: [
-          { modelVersion: "v1", rows: 3, positives: 1, bins: [2, 1] },
-          { modelVersion: "v2", rows: 6, positives: 5, bins: [1, 5] },
+          { modelVersion: "v1", rows: 3, positives: 1, bins: [2, 1], scores: [2, 1] },
+          { modelVersion: "v2", rows: 6, positives: 5, bins: [1, 5], scores: [1, 5] },
         ],
+      });
+    });
+
+    it("sums the stats of chunks recorded before margins were counted, as no margins", async () => {
+      const { ledger } = await make();
+      const batchId = freshId("bat");
+      // What a chunk scored by the previous deployment left in the ledger: no score histogram.
+      const { scores: _, ...older } = stats(2, 1, [1, 1]).versions[0];
+      await ledger.record(batchId, 0, 2, { rows: 2, versions: [older as ChunkStats["versions"][0]] });
+      const done = await ledger.record(batchId, 1, 2, stats(3, 3, [0, 3]));
+      expect(done.stats).toEqual({
+        rows: 5,
+        versions: [{ modelVersion: "v1", rows: 5, positives: 4, bins: [1, 4], scores: [0, 3] }],
       });
     });
 

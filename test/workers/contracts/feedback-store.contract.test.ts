@@ -69,6 +69,56 @@ describeTables("FeedbackStore", (make) => {
     expect(await metrics.volumeSince(tenantId, 0)).toMatchObject({ batches: 1, rows: 4, feedback: 3 });
   });
 
+  it("counts true labels 1 and true positives like agreement: retaken when relabelled, once per repeated event", async () => {
+    const { batches, feedback, metrics, addTenant } = await make();
+    const tenantId = await addTenant();
+    const id = await completedBatch(batches, tenantId, H0, { rows: 4 });
+    const confusion = async () => {
+      const sum = { labelled: 0, correct: 0, labelledPositives: 0, truePositives: 0 };
+      for (const hour of await metrics.rollupsSince(tenantId, 0)) {
+        sum.labelled += hour.labelled;
+        sum.correct += hour.correct;
+        sum.labelledPositives += hour.labelledPositives;
+        sum.truePositives += hour.truePositives;
+      }
+      return sum;
+    };
+    // [row, label, predicted]: a true positive, a false negative, a true negative, a false positive.
+    const first = judged(id, [
+      [0, 1, 1, "v1"],
+      [1, 1, 0, "v1"],
+      [2, 0, 0, "v1"],
+      [3, 0, 1, "v1"],
+    ]);
+    await feedback.recordLabels(tenantId, first, "api", H0 + HOUR);
+    const counted = { labelled: 4, correct: 2, labelledPositives: 2, truePositives: 1 };
+    expect(await confusion()).toEqual(counted);
+    await feedback.recordLabels(tenantId, first, "api", H0 + HOUR);
+    expect(await confusion()).toEqual(counted);
+
+    // Row 3 was a positive after all (a true positive now); row 0 was not (a false positive now).
+    const relabels = judged(id, [
+      [3, 1, 1, "v1"],
+      [0, 0, 1, "v1"],
+    ]);
+    await feedback.recordLabels(tenantId, relabels, "dashboard", H0 + 3 * HOUR);
+    const relabelled = { labelled: 4, correct: 2, labelledPositives: 2, truePositives: 1 };
+    expect(await confusion()).toEqual(relabelled);
+    await feedback.recordLabels(tenantId, judged(id, [[1, 0, 0, "v1"]]), "dashboard", H0 + 4 * HOUR);
+    expect(await confusion()).toEqual({ labelled: 4, correct: 3, labelledPositives: 1, truePositives: 1 });
+    await feedback.recordLabels(tenantId, judged(id, [[1, 0, 0, "v1"]]), "dashboard", H0 + 4 * HOUR);
+    // A stale label, given before the latest, moves nothing.
+    await feedback.recordLabels(tenantId, judged(id, [[0, 1, 1, "v1"]]), "api", H0 + 2 * HOUR);
+    expect(await confusion()).toEqual({ labelled: 4, correct: 3, labelledPositives: 1, truePositives: 1 });
+    // The counts moved to the hours of the labels that replaced them.
+    const hours = await metrics.rollupsSince(tenantId, H0 + HOUR);
+    expect(hours.map((h) => [h.hour - H0, h.labelledPositives, h.truePositives])).toEqual([
+      [HOUR, 0, 0],
+      [3 * HOUR, 1, 1],
+      [4 * HOUR, 0, 0],
+    ]);
+  });
+
   it("moves a relabelled row's count to the day of its latest label", async () => {
     const { batches, feedback, metrics, addTenant } = await make();
     const tenantId = await addTenant();

@@ -1,7 +1,8 @@
 // The metrics-store contract: what GET /v1/metrics reads back from the hourly rollups, written
 // here only as the services write them (batch completions and labels): a tenant's volume and
 // latency since an hour, a version's traffic and feature bins, accuracy per version in the order
-// versions first appeared, and accuracy per UTC day; all of them the tenant's own.
+// versions first appeared, accuracy per UTC day, and the hours themselves with every count and
+// histogram (GET /v1/metrics/history); all of them the tenant's own.
 import { expect, it } from "vitest";
 import { completedBatch, describeTables, H0, HOUR, judged } from "./tables.ts";
 
@@ -15,6 +16,73 @@ describeTables("MetricsStore", (make) => {
     expect(await metrics.accuracyByDay(tenantId, 0)).toEqual([]);
     expect(await metrics.volumeSince(tenantId, 0)).toEqual({ batches: 0, rows: 0, feedback: 0, latency: [] });
     expect(await metrics.trafficSince(tenantId, "v1", 0)).toEqual({ rows: 0, bins: [] });
+    expect(await metrics.rollupsSince(tenantId, 0)).toEqual([]);
+  });
+
+  it("reads the tenant's hours from an hour on, by hour and version, with their counts and histograms", async () => {
+    const { batches, feedback, metrics, addTenant } = await make();
+    const [tenantId, other] = [await addTenant(), await addTenant()];
+    await completedBatch(batches, tenantId, H0, { rows: 9 });
+    const id = await completedBatch(batches, tenantId, H0 + HOUR, {
+      rows: 4,
+      positives: 3,
+      bins: [1, 3, 0, 4],
+      latency: [0, 0, 1],
+      scores: [0, 1, 3],
+    });
+    await completedBatch(batches, tenantId, H0 + HOUR, { rows: 2, scores: [2, 0, 0], latency: [1, 0, 0] });
+    await completedBatch(batches, tenantId, H0 + HOUR, { modelVersion: "v0", batches: 0, rows: 1, scores: [] });
+    await completedBatch(batches, other, H0 + HOUR, { rows: 50 });
+    await feedback.recordLabels(
+      tenantId,
+      judged(id, [
+        [0, 1, 1, "v1"],
+        [1, 1, 0, "v1"],
+        [2, 0, 1, "v1"],
+      ]),
+      "api",
+      H0 + 2 * HOUR + 5,
+    );
+    const none = { labelled: 0, correct: 0, labelledPositives: 0, truePositives: 0 };
+    expect(await metrics.rollupsSince(tenantId, H0 + 1)).toEqual([
+      {
+        hour: H0 + HOUR,
+        modelVersion: "v0",
+        batches: 0,
+        rows: 1,
+        positives: 1,
+        ...none,
+        latency: [0, 1, 0],
+        scores: [],
+        features: [2, 1, 0, 3],
+      },
+      {
+        hour: H0 + HOUR,
+        modelVersion: "v1",
+        batches: 2,
+        rows: 6,
+        positives: 4,
+        ...none,
+        latency: [1, 0, 1],
+        scores: [2, 1, 3],
+        features: [3, 4, 0, 7],
+      },
+      {
+        hour: H0 + 2 * HOUR,
+        modelVersion: "v1",
+        batches: 0,
+        rows: 0,
+        positives: 0,
+        labelled: 3,
+        correct: 1,
+        labelledPositives: 2,
+        truePositives: 1,
+        latency: [],
+        scores: [],
+        features: [],
+      },
+    ]);
+    expect((await metrics.rollupsSince(tenantId, H0)).map((r) => r.rows)).toEqual([9, 1, 6, 0]);
   });
 
   it("sums the tenant's batches, rows, labels and latency histogram from an hour on", async () => {

@@ -1,6 +1,6 @@
 // The run-store contract: runs are recorded or started then finished, listed newest first per
-// tenant, abandoned ones closed; "last trained" counts only runs that trained, and a tenant is
-// due for retraining once enough labels arrived since then.
+// tenant, found by id within the tenant, abandoned ones closed; "last trained" counts only runs
+// that trained, and a tenant is due for retraining once enough labels arrived since then.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { createKeyStore } from "../../../workers/adapters/key-store.ts";
@@ -111,6 +111,18 @@ describeContract<Fixture>(
       expect((await runs.listRuns(tenantId, 10)).map((r) => r.startedAt)).toEqual([400, 300, 200, 100]);
       expect((await runs.listRuns(tenantId, 2)).map((r) => r.startedAt)).toEqual([400, 300]);
       expect(await runs.listRuns(await addTenant(), 10)).toEqual([]);
+    });
+
+    it("finds one of the tenant's runs by id, and none of another tenant's or unknown", async () => {
+      const { runs, addTenant } = await make();
+      const [tenantId, other] = [await addTenant(), await addTenant()];
+      const [id, theirs] = [freshId("run"), freshId("run")];
+      await runs.record(tenantId, id, "api", 700, { ...promoted, challengerVersion: "v2" });
+      await runs.record(other, theirs, "api", 800, promoted);
+      expect(await runs.findRun(tenantId, id)).toEqual((await runs.listRuns(tenantId, 1))[0]);
+      expect(await runs.findRun(tenantId, id)).toMatchObject({ id, tenantId, challengerVersion: "v2" });
+      expect(await runs.findRun(tenantId, theirs)).toBeNull();
+      expect(await runs.findRun(tenantId, freshId("run"))).toBeNull();
     });
 
     it("closes the tenant's runs left running that started before the cut-off, and no others", async () => {

@@ -94,6 +94,7 @@ export const delta = (tenantId: string, hour: number, counts: Partial<RollupDelt
   positives: 1,
   bins: [2, 1, 0, 3],
   latency: [0, 1, 0],
+  scores: [1, 0, 2],
   ...counts,
 });
 

@@ -27,6 +27,7 @@ export function createMemoryBatchStore(data: MemoryData): BatchStore {
         positives: delta.positives,
         latency: delta.latency,
         features: delta.bins,
+        scores: delta.scores,
       });
     }
   }

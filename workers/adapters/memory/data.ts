@@ -19,8 +19,11 @@ export interface RollupRow {
   positives: number;
   labelled: number;
   correct: number;
+  labelledPositives: number;
+  truePositives: number;
   latency: number[];
   features: number[];
+  scores: number[];
 }
 
 /** What one statement adds to an hour's row: its counts, and histograms to add element-wise. */
@@ -74,6 +77,7 @@ export function addToRollup(data: MemoryData, add: RollupAddition): void {
   const row = data.rollups.get(key);
   const latency = add.latency ?? [];
   const features = add.features ?? [];
+  const scores = add.scores ?? [];
   if (!row) {
     data.rollups.set(key, {
       tenantId: add.tenantId,
@@ -84,8 +88,11 @@ export function addToRollup(data: MemoryData, add: RollupAddition): void {
       positives: add.positives ?? 0,
       labelled: add.labelled ?? 0,
       correct: add.correct ?? 0,
+      labelledPositives: add.labelledPositives ?? 0,
+      truePositives: add.truePositives ?? 0,
       latency: [...latency],
       features: [...features],
+      scores: [...scores],
     });
     return;
   }
@@ -94,8 +101,11 @@ export function addToRollup(data: MemoryData, add: RollupAddition): void {
   row.positives += add.positives ?? 0;
   row.labelled += add.labelled ?? 0;
   row.correct += add.correct ?? 0;
+  row.labelledPositives += add.labelledPositives ?? 0;
+  row.truePositives += add.truePositives ?? 0;
   row.latency = addHistogram(row.latency, latency);
   row.features = addHistogram(row.features, features);
+  row.scores = addHistogram(row.scores, scores);
 }
 
 const addHistogram = (into: readonly number[], added: readonly number[]) =>

@@ -15,13 +15,25 @@ const truncatedHour = (ms: number) => Math.trunc(ms / HOUR_MS) * HOUR_MS;
 
 /** Counts per (hour, version), then added to the rollups as one GROUP BY would. */
 function tally() {
-  const groups = new Map<string, { hour: number; modelVersion: string; labelled: number; correct: number }>();
+  const groups = new Map<
+    string,
+    { hour: number; modelVersion: string; labelled: number; correct: number; positives: number; truePositives: number }
+  >();
   return {
     add(hour: number, label: FeedbackRow) {
       const key = JSON.stringify([hour, label.modelVersion]);
-      const group = groups.get(key) ?? { hour, modelVersion: label.modelVersion, labelled: 0, correct: 0 };
+      const group = groups.get(key) ?? {
+        hour,
+        modelVersion: label.modelVersion,
+        labelled: 0,
+        correct: 0,
+        positives: 0,
+        truePositives: 0,
+      };
       group.labelled++;
       if (label.label === label.predicted) group.correct++;
+      if (label.label === 1) group.positives++;
+      if (label.label === 1 && label.predicted === 1) group.truePositives++;
       groups.set(key, group);
     },
     apply(data: MemoryData, tenantId: string, sign: 1 | -1) {
@@ -32,6 +44,8 @@ function tally() {
           modelVersion: g.modelVersion,
           labelled: sign * g.labelled,
           correct: sign * g.correct,
+          labelledPositives: sign * g.positives,
+          truePositives: sign * g.truePositives,
         });
       }
     },

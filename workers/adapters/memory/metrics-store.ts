@@ -1,4 +1,4 @@
-// The in-memory twin of metrics-store.ts: the same four reads of the rollups the batch and
+// The in-memory twin of metrics-store.ts: the same five reads of the rollups the batch and
 // feedback twins write (data.ts), grouped, filtered and ordered as the real queries are.
 import type { MetricsStore, VersionAccuracy } from "../metrics-store.ts";
 import { compareText, type MemoryData, type RollupRow } from "./data.ts";
@@ -62,6 +62,17 @@ export function createMemoryMetricsStore(data: MemoryData): MetricsStore {
     async trafficSince(tenantId, modelVersion, since) {
       const rows = rollupsOf(tenantId, since).filter((r) => r.modelVersion === modelVersion && r.rows > 0);
       return { rows: rows.reduce((n, r) => n + r.rows, 0), bins: sumHistograms(rows.map((r) => r.features)) };
+    },
+
+    async rollupsSince(tenantId, since) {
+      return rollupsOf(tenantId, since)
+        .sort((a, b) => a.hour - b.hour || compareText(a.modelVersion, b.modelVersion))
+        .map(({ tenantId: _, ...hour }) => ({
+          ...hour,
+          latency: [...hour.latency],
+          scores: [...hour.scores],
+          features: [...hour.features],
+        }));
     },
   };
 }

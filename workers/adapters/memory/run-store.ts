@@ -79,6 +79,11 @@ export function createMemoryRunStore(labels: () => Iterable<LabelReceipt> = () =
       ).map((r) => ({ ...r }));
     },
 
+    async findRun(tenantId, id) {
+      const run = runs.get(id);
+      return run?.tenantId === tenantId ? { ...run } : null;
+    },
+
     lastTrainedAt: async (tenantId) => lastTrainedAt(tenantId),
 
     async countFeedbackSince(tenantId, since) {

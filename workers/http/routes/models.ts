@@ -1,8 +1,11 @@
 // The model registry: list and inspect versions (read), activate one to promote or roll
-// back, and retrain on demand (admin). GET /v1/metrics shows how models do live.
+// back, and retrain on demand (admin). GET /v1/metrics shows how models do live, and
+// GET /v1/metrics/history how they did per day.
 import { z } from "zod";
 import { classNamesOf, VersionSchema } from "../../../model/index.ts";
 import {
+  MetricsHistory,
+  MetricsHistoryQuery,
   MetricsResponse,
   ModelDetail,
   ModelList,
@@ -22,6 +25,7 @@ import { loadVersion, refreshChampionSoon } from "../../services/serving-model.t
 import { toModelDetail, toModelSummary } from "../../services/model-views.ts";
 import { classNamesOfRecords } from "../../services/version-facts.ts";
 import { readMetrics } from "../../services/read-metrics.ts";
+import { readMetricsHistory } from "../../services/read-metrics-history.ts";
 import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
 import { versionParam } from "../params.ts";
 
@@ -126,6 +130,20 @@ const metrics = apiRoute({
   errors: [],
 });
 
+const metricsHistory = apiRoute({
+  method: "get",
+  path: "/metrics/history",
+  operationId: "getMetricsHistory",
+  tags: ["Models"],
+  summary: "Per UTC day and model version: volumes, latency, margins, label confusion counts and feature drift",
+  description:
+    "Sums the hourly rollups of the last `days` UTC days (today included) per day and version. `latency` and `scores` are counts over `latencyBoundsMs` and `scoreBounds`; `features` counts scored values per training decile bin, and `drift` gives each day's PSI per feature with the live share per bin. Training deciles put 10% of the training rows in each bin by construction, so the live shares compare with 0.1 each.",
+  scope: "read",
+  query: MetricsHistoryQuery,
+  ok: { status: 200, description: "The history", schema: MetricsHistory },
+  errors: ["INVALID_REQUEST"],
+});
+
 export const modelRoutes = apiRouter()
   .openapi(listModels, async (c) => {
     const registry = c.get("adapters").models;
@@ -185,4 +203,8 @@ export const modelRoutes = apiRouter()
     refreshChampionSoon(principal.tenantId);
     return c.json(toModelSummary(activated, classNamesOf(model.artifact)), 200);
   })
-  .openapi(metrics, async (c) => c.json(await readMetrics(c.get("adapters"), c.get("principal").tenantId), 200));
+  .openapi(metrics, async (c) => c.json(await readMetrics(c.get("adapters"), c.get("principal").tenantId), 200))
+  .openapi(metricsHistory, async (c) => {
+    const { days } = c.req.valid("query");
+    return c.json(await readMetricsHistory(c.get("adapters"), c.get("principal").tenantId, days), 200);
+  });
