@@ -1,7 +1,8 @@
 // What the Retrain button says after a run: each outcome in words, and a run still going on in
 // its Workflow named by its id, with where its outcome will appear.
 import { describe, expect, it } from "vitest";
-import { describeRetrain, describeWork } from "../../../../web/src/routes/models/models.ts";
+import { describeRetrain } from "../../../../web/src/routes/models/models.ts";
+import { describeWork } from "../../../../web/src/lib/runs.ts";
 
 describe("describeRetrain", () => {
   it("says a run that outlived the wait is still running, and where its outcome will show", () => {

@@ -1,7 +1,8 @@
 // Batches: the form for a new one (needs the ingest scope and the tenant's model, whose feature
-// names GET /v1/me gives to any key) and the list, newest first, one page per cursor.
+// names GET /v1/me gives to any key) and the list, newest first, filtered, one page per cursor.
 import { hasScope } from "$lib/session.ts";
 import { failLoad, useApi } from "$lib/load.ts";
+import { filtersOf, listQuery } from "./filters.ts";
 import type { PageLoad } from "./$types";
 
 const PAGE_SIZE = 20;
@@ -9,14 +10,17 @@ const PAGE_SIZE = 20;
 export const load: PageLoad = async (event) => {
   const { session, api } = await useApi(event);
   const cursor = event.url.searchParams.get("cursor");
+  const filters = filtersOf(event.url.searchParams);
+  const canRead = hasScope(session, "read");
   try {
-    const [me, list] = await Promise.all([
+    const [me, list, models] = await Promise.all([
       api.me(),
-      hasScope(session, "read")
-        ? api.listBatches({ limit: PAGE_SIZE, cursor: cursor ?? undefined })
+      canRead
+        ? api.listBatches({ ...listQuery(filters), limit: PAGE_SIZE, cursor: cursor ?? undefined })
         : Promise.resolve(null),
+      canRead ? api.listModels() : Promise.resolve(null),
     ]);
-    return { me, list, cursor };
+    return { me, list, cursor, filters, versions: models?.models.map((model) => model.version) ?? [] };
   } catch (error) {
     failLoad(error);
   }

@@ -1,5 +1,5 @@
 // Wording and ordering for the models pages, kept out of the markup.
-import type { ModelSummary, RetrainResponse, RunWork } from "$contract/api.ts";
+import type { ModelSummary, RetrainResponse } from "$contract/api.ts";
 
 /** Newest first: the version people look for after a retrain is at the top. */
 export function newestFirst(models: ModelSummary[]): ModelSummary[] {
@@ -49,16 +49,4 @@ export function describeRetrain(result: RetrainResponse): { tone: "ok" | "warn" 
         text: `Retraining is still running (run ${result.runId}); its outcome will show under Training runs.`,
       };
   }
-}
-
-/** "799,425 train rows · 40 shards · 4 passes · 84 steps, slowest 2.8 s" */
-export function describeWork(work: RunWork): string {
-  const count = (value: number, one: string, many: string) =>
-    `${value.toLocaleString("en-US")} ${value === 1 ? one : many}`;
-  return [
-    count(work.trainRows, "train row", "train rows"),
-    count(work.shards, "shard", "shards"),
-    count(work.passes, "pass", "passes"),
-    `${count(work.steps, "step", "steps")}, slowest ${(work.maxStepMs / 1000).toFixed(1)} s`,
-  ].join(" · ");
 }

@@ -13,6 +13,13 @@ export function chosenLabels(choices: Record<number, Choice>): { rows: number[];
   return { rows: entries.map(([row]) => row), labels: entries.map(([, label]) => label) };
 }
 
+/** The labels saved before (GET …?feedback=1), as the selects hold them. */
+export function savedChoices(predictions: readonly { row: number; feedback?: 0 | 1 | null }[]): Record<number, Choice> {
+  const choices: Record<number, Choice> = {};
+  for (const p of predictions) if (p.feedback === 0 || p.feedback === 1) choices[p.row] = p.feedback === 1 ? "1" : "0";
+  return choices;
+}
+
 export async function saveFeedback(
   api: Api,
   batchId: string,

@@ -1,0 +1,75 @@
+// Typed readings of a training run's free-form `details` (the gate's figures, the data sizes and
+// each Workflow step's wall time), tolerant of runs recorded before a field existed.
+// Relative imports only, so Node tests can load this file.
+import type { TrainingRun } from "../../../workers/contract/api.ts";
+
+export interface StepTime {
+  name: string;
+  ms: number;
+}
+
+export interface RunGate {
+  decision: string | null;
+  reason: string | null;
+  championVersion: string | null;
+  championAccuracy: number | null;
+  challengerAccuracy: number | null;
+  championBaseAccuracy: number | null;
+  challengerBaseAccuracy: number | null;
+  holdoutRows: number | null;
+  holdoutBaseRows: number | null;
+  maxDrop: number | null;
+}
+
+const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+const str = (value: unknown) => (typeof value === "string" ? value : null);
+const record = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+export function gateOfRun(run: Pick<TrainingRun, "details">): RunGate | null {
+  const gate = record(run.details?.gate);
+  if (Object.keys(gate).length === 0) return null;
+  return {
+    decision: str(gate.decision),
+    reason: str(gate.reason),
+    championVersion: str(gate.championVersion),
+    championAccuracy: num(gate.championAccuracy),
+    challengerAccuracy: num(gate.challengerAccuracy),
+    championBaseAccuracy: num(gate.championBaseAccuracy),
+    challengerBaseAccuracy: num(gate.challengerBaseAccuracy),
+    holdoutRows: num(gate.holdoutRows),
+    holdoutBaseRows: num(gate.holdoutBaseRows),
+    maxDrop: num(gate.maxDrop),
+  };
+}
+
+export function stepTimesOf(run: Pick<TrainingRun, "details">): StepTime[] {
+  const steps = run.details?.stepTimes;
+  if (!Array.isArray(steps)) return [];
+  return steps.flatMap((step) => {
+    const { name, ms } = record(step);
+    return typeof name === "string" && num(ms) !== null ? [{ name, ms: ms as number }] : [];
+  });
+}
+
+/** Scalar figures of the details besides the gate and the steps: rows, passes, convergence. */
+export function figuresOf(run: Pick<TrainingRun, "details">): [string, string][] {
+  return Object.entries(run.details ?? {}).flatMap(([name, value]): [string, string][] =>
+    name === "gate" || name === "stepTimes" || value === null || typeof value === "object"
+      ? []
+      : [[name, typeof value === "number" ? value.toLocaleString("en-US") : String(value)]],
+  );
+}
+
+/** The steps grouped by kind ("train: pass 2, rows 0–700" → "train"), their wall times summed, slowest first. */
+export function stepKinds(steps: readonly StepTime[]): { name: string; count: number; ms: number }[] {
+  const kinds = new Map<string, { name: string; count: number; ms: number }>();
+  for (const step of steps) {
+    const name = step.name.split(":")[0].trim();
+    const kind = kinds.get(name) ?? { name, count: 0, ms: 0 };
+    kind.count++;
+    kind.ms += step.ms;
+    kinds.set(name, kind);
+  }
+  return [...kinds.values()].sort((a, b) => b.ms - a.ms);
+}
