@@ -161,7 +161,10 @@ export const MetricsDay = z
   .object({
     day: z.string().meta({ description: "The UTC day, YYYY-MM-DD", example: "2026-01-31" }),
     modelVersion: z.string(),
-    batches: z.number().int().meta({ description: "Batches completed that day (a batch counts for its main version)" }),
+    batches: z.number().int().meta({
+      description:
+        "Batches completed that day. A batch scored by two versions (a promotion landed between its chunks) counts once, under one of them; its rows count under each",
+    }),
     rows: z.number().int().meta({ description: "Rows this version scored" }),
     positives: z.number().int().meta({ description: "Rows it predicted 1" }),
     labelled: z.number().int().meta({ description: "Rows of this version whose latest label was given that day" }),
