@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemoData } from "../../model/demo-data.ts";
+import { DEMO_CLASS_NAMES, generateDemoData } from "../../model/demo-data.ts";
 import { startLocalWorker, type LocalWorker } from "./local-worker.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -176,9 +176,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
 
     // Correct two rows with their true classes, preferring rows the model got wrong.
     const truth = Array.from(generateDemoData({ rows: ROWS, seed: SEED }).y);
+    // Predictions read as class names (the demo model's: genuine is 0, forged 1).
     const predicted = (await page.locator('table.predictions tbody td[data-label="Prediction"]').allTextContents()).map(
-      (text) => Number(text.trim()),
+      (text) => DEMO_CLASS_NAMES.indexOf(text.trim() as (typeof DEMO_CLASS_NAMES)[number]),
     );
+    expect(predicted.every((label) => label === 0 || label === 1)).toBe(true);
     const order = truth
       .map((_, i) => i)
       .sort((a, b) => Number(predicted[b] !== truth[b]) - Number(predicted[a] !== truth[a]));
