@@ -14,7 +14,8 @@ export const load: PageLoad = async (event) => {
     const champion = models.models.find((model) => model.champion)?.version ?? null;
     const scored = [...new Set(history.series.filter((e) => e.rows > 0).map((e) => e.modelVersion))];
     const version = event.url.searchParams.get("version") ?? champion ?? scored[0] ?? null;
-    return { history, days, version, versions: scored, feature: event.url.searchParams.get("feature") };
+    const classNames = models.models.find((model) => model.version === version)?.classNames ?? ["0", "1"];
+    return { history, days, version, versions: scored, classNames, feature: event.url.searchParams.get("feature") };
   } catch (error) {
     failLoad(error);
   }
