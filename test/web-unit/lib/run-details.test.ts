@@ -4,6 +4,7 @@ import { figuresOf, gateOfRun, stepKinds, stepTimesOf } from "../../../web/src/l
 
 const details = {
   trainRows: 1207,
+  maxStepMs: 29,
   converged: true,
   gate: { decision: "promoted", reason: "fine", championAccuracy: 0.99, challengerAccuracy: 0.995, maxDrop: 0.005 },
   stepTimes: [
@@ -16,7 +17,11 @@ const details = {
 
 describe("run details", () => {
   it("reads the gate's figures, and none for a run that never reached the gate", () => {
-    expect(gateOfRun({ details })).toMatchObject({ decision: "promoted", challengerAccuracy: 0.995, holdoutRows: null });
+    expect(gateOfRun({ details })).toMatchObject({
+      decision: "promoted",
+      challengerAccuracy: 0.995,
+      holdoutRows: null,
+    });
     expect(gateOfRun({ details: null })).toBeNull();
   });
 
@@ -31,7 +36,8 @@ describe("run details", () => {
 
   it("lists the scalar figures, formatted, without the gate or the steps", () => {
     expect(figuresOf({ details })).toEqual([
-      ["trainRows", "1,207"],
+      ["train rows", "1,207"],
+      ["max step (ms)", "29"],
       ["converged", "true"],
     ]);
   });

@@ -52,12 +52,19 @@ export function stepTimesOf(run: Pick<TrainingRun, "details">): StepTime[] {
   });
 }
 
+/** "holdoutBaseRows" → "holdout base rows", "maxStepMs" → "max step (ms)". */
+const words = (name: string) =>
+  name
+    .replace(/Ms$/, " (ms)")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
+
 /** Scalar figures of the details besides the gate and the steps: rows, passes, convergence. */
 export function figuresOf(run: Pick<TrainingRun, "details">): [string, string][] {
   return Object.entries(run.details ?? {}).flatMap(([name, value]): [string, string][] =>
     name === "gate" || name === "stepTimes" || value === null || typeof value === "object"
       ? []
-      : [[name, typeof value === "number" ? value.toLocaleString("en-US") : String(value)]],
+      : [[words(name), typeof value === "number" ? value.toLocaleString("en-US") : String(value)]],
   );
 }
 
