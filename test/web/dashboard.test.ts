@@ -3,41 +3,29 @@
 // champion (on the same holdout rows no worse than the version it replaced), compare versions, a
 // narrow screen, a read-only key, and a tenant without a model. Screenshots of every page go to
 // test-results/screenshots/. Needs the dashboard built into web/build (`npm test` does that).
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { existsSync } from "node:fs";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLASS_NAMES, generateDemoData } from "../../model/demo-data.ts";
+import { CHROMIUM, openBrowser, READY_MS, SERVER_MS, type Browser } from "./browser.ts";
 import { startLocalWorker, type LocalWorker } from "./local-worker.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = "test-results/screenshots";
 const SEED = 4242;
 const ROWS = 10;
-// A busy 2-core machine can take seconds to start a page or finish server work (a queue, a
-// retraining); every wait on either says how long it may take instead of trusting a default.
-const READY_MS = 30_000;
-const SERVER_MS = 30_000;
 
 describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   let worker: LocalWorker;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let batchUrl = "";
   // The retrained version's name ("v<N>") is the registry's to choose; the tests read it back.
   let promoted = "";
-  const problems: string[] = [];
-  const violations: string[] = [];
-
-  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shoot = (name: string) => browser.shoot(name);
   const nav = (name: string) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
   /** The layout marks <main> with the route's id and data-ready once that page is loaded and mounted. */
-  const ready = (route: string) =>
-    page.locator(`main[data-page="${route}"][data-ready]`).waitFor({ timeout: READY_MS });
-  const open = async (url: string, route: string) => {
-    await page.goto(url, { waitUntil: "load", timeout: READY_MS });
-    await ready(route);
-  };
+  const ready = (route: string) => browser.ready(route);
+  const open = async (url: string, route: string) => browser.open(url.slice(worker.url.length), route);
   const api = (path: string, key = worker.adminKey) =>
     fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${key}` } }).then(
       (response) => response.json() as Promise<Record<string, unknown>>,
@@ -54,51 +42,23 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   const shootNarrow = async (name: string, url: string, route: string) => {
     await open(url, route);
     await page.getByRole("heading", { level: 1 }).waitFor();
-    // Browser-side expressions as strings: this file is type-checked without the DOM library.
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-    expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+    expect(await browser.overflow(), `${name} scrolls sideways`).toBeLessThanOrEqual(0);
     await shoot(name);
   };
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     if (!existsSync("web/build/index.html")) throw new Error("build the dashboard first: npm run build:web");
     worker = await startLocalWorker({
       reader: { scopes: ["read"] },
       // A tenant of its own, made by its first key: no model, no batches, no base data.
       newcomer: { scopes: ["read", "ingest"], tenant: "acme" },
     });
-    context = await chromium.launchPersistentContext(join(worker.dir, "chromium"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    // Waits within a loaded page (a click, a field): fail fast rather than at Playwright's 30 s.
-    // Page loads and server work wait on their own, longer timeouts (READY_MS, SERVER_MS).
-    page.setDefaultTimeout(10_000);
-    page.on("console", (message) => {
-      if (message.type() === "error") {
-        problems.push(`console: ${message.text()} (${message.location().url})`);
-      }
-      // Chromium reports what a Content Security Policy refused on the console ("Refused to …").
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    browser = await openBrowser(worker, { width: 1280, height: 900 });
+    ({ context, page } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await worker?.stop();
   });
 
@@ -373,10 +333,10 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard", () => {
   });
 
   it("reports no Content Security Policy violation on any page", () => {
-    expect(violations).toEqual([]);
+    expect(browser.violations).toEqual([]);
   });
 
   it("logs no errors in the browser console", () => {
-    expect(problems).toEqual([]);
+    expect(browser.problems).toEqual([]);
   });
 });

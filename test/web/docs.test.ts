@@ -3,25 +3,21 @@
 // request with an API key, and every request the page makes goes to the Worker's own origin (the
 // Scalar bundle is one of its static assets: scripts/copy-scalar.ts). Screenshots go to
 // test-results/screenshots/. Needs web/build with the bundle copied in (`npm test` does that).
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, openBrowser, READY_MS, SCREENSHOTS, type Browser } from "./browser.ts";
 import { startLocalWorker, type LocalWorker } from "./local-worker.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = "test-results/screenshots";
 // Scalar's bundle is 4.9 MB of script to fetch and compile: on a busy 2-core machine the first
-// render can take seconds. Every wait says how long it may take instead of trusting a default.
-const READY_MS = 30_000;
+// render can take seconds. Every wait says how long it may take (READY_MS) instead of a default.
 
 describe.skipIf(!existsSync(CHROMIUM))("the API reference page", () => {
   let worker: LocalWorker;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
   const requests: string[] = [];
-  const problems: string[] = [];
-  const violations: string[] = [];
 
   const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   /** Opens the reference and waits until Scalar has rendered the document's title from /v1/openapi.json. */
@@ -37,38 +33,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the API reference page", () => {
     scope.getByRole(role, { name }).first();
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     if (!existsSync("web/build/scalar/standalone.js")) throw new Error("build the assets first: npm run build:web");
     worker = await startLocalWorker();
-    context = await chromium.launchPersistentContext(join(worker.dir, "chromium"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    // Waits within a loaded page (a click, a field): fail fast rather than at Playwright's 30 s.
-    page.setDefaultTimeout(10_000);
+    browser = await openBrowser(worker);
+    page = browser.page;
     page.on("request", (request) => requests.push(request.url()));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()} (${message.location().url})`);
-      // Chromium reports what a Content Security Policy refused on the console ("Refused to …").
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await worker?.stop();
   });
 
@@ -141,10 +114,10 @@ describe.skipIf(!existsSync(CHROMIUM))("the API reference page", () => {
   });
 
   it("reports no Content Security Policy violation", () => {
-    expect(violations).toEqual([]);
+    expect(browser.violations).toEqual([]);
   });
 
   it("logs no errors in the browser console", () => {
-    expect(problems).toEqual([]);
+    expect(browser.problems).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // them back: counts, predicted positives, the scored values binned on the scoring version's
 // training deciles (drift), the margins and batch latency in fixed buckets. Pure: no bindings.
 import { featureBinCounts, type CompiledModel } from "../../model/index.ts";
+import { bucketQuantile } from "../../model/histogram.ts";
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
@@ -120,15 +121,7 @@ export function latencyBuckets(ms: number): number[] {
 
 /** The bucket bound at quantile q of a latency histogram (the last bucket reports its lower bound). */
 export function latencyPercentile(counts: readonly number[], q: number): number | null {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const rank = Math.min(total - 1, Math.floor(q * total));
-  let seen = 0;
-  for (let k = 0; k < counts.length; k++) {
-    seen += counts[k];
-    if (seen > rank) return LATENCY_BOUNDS_MS[Math.min(k, LATENCY_BOUNDS_MS.length - 1)];
-  }
-  return null;
+  return bucketQuantile(counts, LATENCY_BOUNDS_MS, q);
 }
 
 /** Element-wise sum of count arrays of possibly different lengths (e.g. rollups of two versions). */

@@ -1,7 +1,8 @@
 // The history readings: a confusion matrix from rollup counts, days filled in, percentiles, labels.
 import { describe, expect, it } from "vitest";
 import type { MetricsDay } from "../../../workers/contract/api.ts";
-import { bucketLabels, daysOf, percentileOf, versionOf } from "../../../web/src/lib/history.ts";
+import { bucketQuantile } from "../../../model/histogram.ts";
+import { bucketLabels, daysOf, versionOf } from "../../../web/src/lib/history.ts";
 
 const day = (d: string, version: string, counts: Partial<MetricsDay>): MetricsDay => ({
   day: d,
@@ -47,7 +48,7 @@ describe("metrics history readings", () => {
     expect(days.map((d) => d.day)).toEqual(["2026-11-30", "2026-12-01", "2026-12-02"]);
     expect(days[0]).toMatchObject({ rows: 0, latencyMsP50: null });
     expect(days[2]).toMatchObject({ rows: 15, batches: 2, latencyMsP50: 100, latencyMsP95: 100 });
-    expect(percentileOf([3, 1], [25, 50], 0.5)).toBe(25);
+    expect(bucketQuantile([3, 1], [25, 50], 0.5)).toBe(25);
   });
 
   it("names the buckets of a fixed histogram, tails included", () => {

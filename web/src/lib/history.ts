@@ -3,24 +3,12 @@
 // (its confusion matrix and score distribution), and bucket labels for the fixed histograms.
 // Relative imports only, so Node tests can load this file.
 import type { MetricsDay, MetricsHistory } from "../../../workers/contract/api.ts";
+import { bucketQuantile } from "../../../model/histogram.ts";
 
 const add = (into: number[], counts: readonly number[]) => {
   counts.forEach((c, k) => (into[k] = (into[k] ?? 0) + c));
   return into;
 };
-
-/** The bound at quantile q of counts over `bounds` (the last bucket reports the last bound). */
-export function percentileOf(counts: readonly number[], bounds: readonly number[], q: number): number | null {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const rank = Math.min(total - 1, Math.floor(q * total));
-  let seen = 0;
-  for (let k = 0; k < counts.length; k++) {
-    seen += counts[k];
-    if (seen > rank) return bounds[Math.min(k, bounds.length - 1)];
-  }
-  return null;
-}
 
 export interface DaySums {
   day: string;
@@ -47,8 +35,8 @@ export function daysOf(history: Pick<MetricsHistory, "from" | "to" | "series" | 
       rows: entries.reduce((sum, entry) => sum + entry.rows, 0),
       labelled: entries.reduce((sum, entry) => sum + entry.labelled, 0),
       correct: entries.reduce((sum, entry) => sum + entry.correct, 0),
-      latencyMsP50: percentileOf(latency, history.latencyBoundsMs, 0.5),
-      latencyMsP95: percentileOf(latency, history.latencyBoundsMs, 0.95),
+      latencyMsP50: bucketQuantile(latency, history.latencyBoundsMs, 0.5),
+      latencyMsP95: bucketQuantile(latency, history.latencyBoundsMs, 0.95),
     };
   });
 }
