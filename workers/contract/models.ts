@@ -2,6 +2,9 @@
 // training runs, publishing and metrics. Re-exported by api.ts, the one entry of the contract.
 import { z } from "zod";
 import { CalibrationSchema, ClassNamesSchema } from "../../model/index.ts";
+import { ModelMetrics, PromotionGate } from "./model-figures.ts";
+
+export { ModelMetrics, PromotionGate } from "./model-figures.ts";
 
 export const RetrainRequest = z.object({ force: z.boolean().default(false) }).meta({ id: "RetrainRequest" });
 
@@ -42,7 +45,12 @@ export const ModelSummary = z
     trainingRows: z.number().int(),
     featureNames: z.array(z.string()),
     classNames: ClassNames,
-    metrics: z.record(z.string(), z.unknown()),
+    // A union rather than .nullable(): the document generator drops the null of a nullable
+    // reference to a component, while a union with null reads as anyOf [ref, null].
+    metrics: z.union([ModelMetrics, z.null()]).meta({
+      description:
+        "The figures recorded when the version was trained; null for a row whose stored figures cannot be read",
+    }),
     holdout: z
       .object({ accuracy: z.number(), rows: z.number().int(), runId: z.string(), measuredAt: z.string() })
       .nullable()
@@ -50,7 +58,9 @@ export const ModelSummary = z
         description:
           "Accuracy on the tenant's latest holdout, measured for every version at each retrain, so versions compare on the same rows (null until a retrain has measured it).",
       }),
-    gate: z.record(z.string(), z.unknown()).nullable(),
+    gate: z.union([PromotionGate, z.null()]).meta({
+      description: "Null for a version no retrain gated (seeded or published), or whose stored gate cannot be read",
+    }),
   })
   .meta({ id: "ModelSummary" });
 export type ModelSummary = z.infer<typeof ModelSummary>;

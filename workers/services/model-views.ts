@@ -1,11 +1,52 @@
 // Public views of registry rows and training runs.
-import { RunWork, type ModelDetail, type ModelSummary, type TrainingRun } from "../contract/api.ts";
+import {
+  ModelMetrics,
+  PromotionGate,
+  RunWork,
+  type ModelDetail,
+  type ModelSummary,
+  type TrainingRun,
+} from "../contract/api.ts";
 import { classNamesOf, type Artifact, type ClassNames } from "../../model/index.ts";
 import type { ModelRecord } from "../adapters/model-registry.ts";
 import type { RunRecord } from "../adapters/run-store.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const parseObject = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
+
+/** Stored JSON text, or undefined when there is none or it is not JSON. */
+function parseStored(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const StoredEvaluation = ModelMetrics.omit({ calibration: true });
+const StoredCalibration = ModelMetrics.shape.calibration;
+
+/**
+ * A row's metrics: its evaluation when trained, with the calibration stored beside it (see
+ * register-model.ts). A calibration that does not read is left out; an evaluation that does not
+ * read leaves no metrics (null). Either way the listing is not failed by one odd row.
+ */
+function metricsOf(text: string): ModelSummary["metrics"] {
+  const stored = parseStored(text);
+  if (typeof stored !== "object" || stored === null || Array.isArray(stored)) return null;
+  const { calibration, ...evaluation } = stored as Record<string, unknown>;
+  const parsed = StoredEvaluation.safeParse(evaluation);
+  if (!parsed.success) return null;
+  const calibrated = StoredCalibration.safeParse(calibration);
+  return calibrated.success && calibrated.data ? { ...parsed.data, calibration: calibrated.data } : parsed.data;
+}
+
+/** A row's gate, null when the version was not gated or its stored gate does not read. */
+function gateOf(text: string | null): ModelSummary["gate"] {
+  const parsed = PromotionGate.safeParse(parseStored(text));
+  return parsed.success ? parsed.data : null;
+}
 
 /** A registry row's view; its class names come from its artifact (services/version-facts.ts). */
 export function toModelSummary(record: ModelRecord, classNames: ClassNames): ModelSummary {
@@ -20,9 +61,9 @@ export function toModelSummary(record: ModelRecord, classNames: ClassNames): Mod
     trainingRows: record.trainingRows,
     featureNames: JSON.parse(record.featureNames) as string[],
     classNames,
-    metrics: parseObject(record.metrics) ?? {},
+    metrics: metricsOf(record.metrics),
     holdout: holdoutOf(record.holdout),
-    gate: parseObject(record.gate),
+    gate: gateOf(record.gate),
   };
 }
 

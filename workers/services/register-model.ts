@@ -2,6 +2,7 @@
 // (seed, retraining, `npm run train -- --publish`). Null when the version name is taken.
 import type { Artifact } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
+import type { PromotionGate } from "../contract/api.ts";
 import type { AuditEntry, ModelRecord } from "../adapters/model-registry.ts";
 
 export interface RegisterOptions {
@@ -10,7 +11,8 @@ export interface RegisterOptions {
   fingerprint: string;
   /** The training run registering it (retrains only): one version per run. */
   runId?: string;
-  gate?: unknown;
+  /** The gate's decision, for a retrain's challenger (the only writer of a gate). */
+  gate?: PromotionGate;
   audit?: AuditEntry;
 }
 

@@ -2,7 +2,7 @@
 // promoted over v3 at "99.00 % vs 99.00 %" on the gate's holdout, yet listed at 99.00 % against
 // v3's 99.33 %, each figure from a holdout of its own, and marked −0.33 points worse.
 import { describe, expect, it } from "vitest";
-import type { ModelSummary } from "../../../workers/contract/api.ts";
+import type { ModelMetrics, ModelSummary, PromotionGate } from "../../../workers/contract/api.ts";
 import { accuracyOf, compareAccuracy, latestHoldout } from "../../../web/src/lib/accuracy.ts";
 
 type Version = Pick<ModelSummary, "version" | "metrics" | "holdout" | "gate">;
@@ -14,27 +14,43 @@ const holdout = (accuracy: number, runId = RUN, measuredAt = "2026-12-02T10:00:0
   runId,
   measuredAt,
 });
-const promotedOver = (champion: string, maxDrop = 0.005) => ({
+const promotedOver = (champion: string, maxDrop = 0.005): PromotionGate => ({
   decision: "promoted",
   reason: "challenger 99.00% vs champion 99.00% on the holdout",
+  holdoutRows: 300,
+  holdoutBaseRows: 120,
   championVersion: champion,
+  championAccuracy: 0.99,
+  championBaseAccuracy: 0.99,
+  challengerAccuracy: 0.99,
+  challengerBaseAccuracy: 0.99,
   maxDrop,
+  floor: 0.8,
+});
+const trained = (accuracy: number, measuredOn: ModelMetrics["measuredOn"]): ModelMetrics => ({
+  accuracy,
+  precision: accuracy,
+  recall: accuracy,
+  f1: accuracy,
+  rocAuc: null,
+  confusion: { tp: 0, fp: 0, tn: 0, fn: 0 },
+  measuredOn,
 });
 const v3: Version = {
   version: "v3",
-  metrics: { accuracy: 0.9933, measuredOn: { method: "holdout", rows: 300 } },
+  metrics: trained(0.9933, { method: "holdout", rows: 300 }),
   holdout: holdout(0.99),
   gate: promotedOver("v2"),
 };
 const v4: Version = {
   version: "v4",
-  metrics: { accuracy: 0.99, measuredOn: { method: "holdout", rows: 280 } },
+  metrics: trained(0.99, { method: "holdout", rows: 280 }),
   holdout: holdout(0.99),
   gate: promotedOver("v3"),
 };
 const seed: Version = {
   version: "seed-1",
-  metrics: { accuracy: 0.985, measuredOn: { method: "kfold", folds: 5 } },
+  metrics: trained(0.985, { method: "kfold", folds: 5 }),
   holdout: null,
   gate: null,
 };
@@ -58,6 +74,15 @@ describe("the accuracy shown for a version", () => {
       measuredOn: "when trained, on 5-fold cross-validation",
     });
     expect(accuracyOf({ ...v3, holdout: null }, null).measuredOn).toBe("when trained, on its own holdout of 300 rows");
+  });
+
+  it("shows no accuracy, measured on an unknown method, for a version whose figures could not be read", () => {
+    expect(accuracyOf({ ...seed, metrics: null }, null)).toMatchObject({
+      value: null,
+      basis: "trained",
+      short: "unknown, when trained",
+      measuredOn: "when trained, on an unknown method",
+    });
   });
 
   it("says so when the holdout is an earlier run's", () => {

@@ -7,7 +7,7 @@
 // Relative imports only (types from the contract), so Node tests can load this file.
 import type { ModelSummary } from "../../../workers/contract/api.ts";
 import { formatDateTime, formatInteger } from "./format.ts";
-import { gateOf, measuredOnOf, metricOf } from "./model-facts.ts";
+import { measuredOnOf } from "./model-facts.ts";
 
 export type Holdout = NonNullable<ModelSummary["holdout"]>;
 type Measured = Pick<ModelSummary, "metrics" | "holdout">;
@@ -56,7 +56,7 @@ export function accuracyOf(model: Measured, latest: Holdout | null): ShownAccura
     };
   }
   return {
-    value: metricOf(model, "accuracy"),
+    value: model.metrics?.accuracy ?? null,
     basis: "trained",
     runId: null,
     short: `${measuredOnOf(model, "short")}, when trained`,
@@ -80,8 +80,8 @@ const EPSILON = 1e-9;
 
 /** Whether `winner` was promoted over `loser` by the gate, and the drop it allowed. */
 function promotedOver(winner: Gated, loser: Gated): number | null {
-  const gate = gateOf(winner);
-  return gate?.decision === "promoted" && gate.championVersion === loser.version ? (gate.maxDrop ?? 0) : null;
+  const { gate } = winner;
+  return gate?.decision === "promoted" && gate.championVersion === loser.version ? gate.maxDrop : null;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type TrainingSummary,
 } from "../../../model/index.ts";
 import type { Adapters } from "../../adapters/index.ts";
+import type { PromotionGate } from "../../contract/api.ts";
 import { shardFromFrame } from "../stream-training.ts";
 import { loadVersion } from "../serving-model.ts";
 import type { RetrainConfig } from "./run-config.ts";
@@ -33,22 +34,9 @@ export interface EvaluationInput {
   challenger: LinearModel;
 }
 
-export interface Gate {
-  decision: "promoted" | "rejected";
-  reason: string;
-  holdoutRows: number;
-  holdoutBaseRows: number;
-  championVersion: string | null;
-  championAccuracy: number | null;
-  championBaseAccuracy: number | null;
-  challengerAccuracy: number;
-  challengerBaseAccuracy: number | null;
-  maxDrop: number;
-  floor: number;
-}
-
 export interface Evaluation {
-  gate: Gate;
+  /** Stored with the version (models.gate) and in the run's details; the contract declares it. */
+  gate: PromotionGate;
   promote: boolean;
   metrics: Metrics;
   calibration: Calibration | null;
@@ -153,7 +141,7 @@ export async function evaluateChallenger(
     maxDrop,
     floor,
   });
-  const gate: Gate = {
+  const gate: PromotionGate = {
     decision: decision.promote ? "promoted" : "rejected",
     reason: decision.reason,
     holdoutRows: input.holdoutRows,

@@ -5,7 +5,7 @@
 import type { MetricsResponse, ModelDetail } from "$contract/api.ts";
 import { compareAccuracy, type Holdout } from "$lib/accuracy.ts";
 import { formatDateTime, formatInteger, formatNumber, formatPercent } from "$lib/format.ts";
-import { gateOf, liveAccuracyOf, measuredOnOf, METRIC_LABELS, metricOf, type MetricName } from "$lib/model-facts.ts";
+import { liveAccuracyOf, measuredOnOf, METRIC_LABELS, METRIC_NAMES } from "$lib/model-facts.ts";
 
 export interface CompareRow {
   label: string;
@@ -94,11 +94,11 @@ export function compareModels(
   latest: Holdout | null,
 ): Comparison {
   const accuracy = accuracyRows(a, b, latest);
-  const whenTrained = (Object.keys(METRIC_LABELS) as MetricName[]).map((name) =>
+  const whenTrained = METRIC_NAMES.map((name) =>
     text(
       name === "accuracy" ? "Accuracy when trained" : METRIC_LABELS[name],
-      formatPercent(metricOf(a, name), 2),
-      formatPercent(metricOf(b, name), 2),
+      formatPercent(a.metrics?.[name], 2),
+      formatPercent(b.metrics?.[name], 2),
     ),
   );
   const liveA = liveAccuracyOf(metrics, a.version);
@@ -115,10 +115,7 @@ export function compareModels(
         ),
       )
     : [text("Features", a.featureNames.join(", "), b.featureNames.join(", "))];
-  const gateText = (model: ModelDetail) => {
-    const gate = gateOf(model);
-    return gate?.decision ? `${gate.decision}: ${gate.reason ?? ""}` : "no gate (first model)";
-  };
+  const gateText = ({ gate }: ModelDetail) => (gate ? `${gate.decision}: ${gate.reason}` : "no gate (first model)");
   const groups = [
     {
       title: "Registry",
