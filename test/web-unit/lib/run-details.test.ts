@@ -6,7 +6,19 @@ const details = {
   trainRows: 1207,
   maxStepMs: 29,
   converged: true,
-  gate: { decision: "promoted", reason: "fine", championAccuracy: 0.99, challengerAccuracy: 0.995, maxDrop: 0.005 },
+  gate: {
+    decision: "promoted",
+    reason: "fine",
+    holdoutRows: 348,
+    holdoutBaseRows: 294,
+    championVersion: "seed-1",
+    championAccuracy: 0.99,
+    championBaseAccuracy: 0.99,
+    challengerAccuracy: 0.995,
+    challengerBaseAccuracy: 0.99,
+    maxDrop: 0.005,
+    floor: 0.5,
+  },
   stepTimes: [
     { name: "plan", ms: 3, cpuMs: null },
     { name: "train: pass 1", ms: 10, cpuMs: null },
@@ -20,9 +32,11 @@ describe("run details", () => {
     expect(gateOfRun({ details })).toMatchObject({
       decision: "promoted",
       challengerAccuracy: 0.995,
-      holdoutRows: null,
+      holdoutRows: 348,
     });
     expect(gateOfRun({ details: null })).toBeNull();
+    // A gate recorded in another shape reads as none rather than as half-filled figures.
+    expect(gateOfRun({ details: { gate: { decision: "promoted" } } })).toBeNull();
   });
 
   it("keeps well-formed step times and groups them by kind, slowest first", () => {

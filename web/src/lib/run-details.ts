@@ -1,46 +1,21 @@
 // Typed readings of a training run's free-form `details` (the gate's figures, the data sizes and
 // each Workflow step's wall time), tolerant of runs recorded before a field existed.
 // Relative imports only, so Node tests can load this file.
-import type { TrainingRun } from "../../../workers/contract/api.ts";
+import { PromotionGate, type TrainingRun } from "../../../workers/contract/api.ts";
 
 export interface StepTime {
   name: string;
   ms: number;
 }
 
-export interface RunGate {
-  decision: string | null;
-  reason: string | null;
-  championVersion: string | null;
-  championAccuracy: number | null;
-  challengerAccuracy: number | null;
-  championBaseAccuracy: number | null;
-  challengerBaseAccuracy: number | null;
-  holdoutRows: number | null;
-  holdoutBaseRows: number | null;
-  maxDrop: number | null;
-}
-
 const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
-const str = (value: unknown) => (typeof value === "string" ? value : null);
 const record = (value: unknown): Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
-export function gateOfRun(run: Pick<TrainingRun, "details">): RunGate | null {
-  const gate = record(run.details?.gate);
-  if (Object.keys(gate).length === 0) return null;
-  return {
-    decision: str(gate.decision),
-    reason: str(gate.reason),
-    championVersion: str(gate.championVersion),
-    championAccuracy: num(gate.championAccuracy),
-    challengerAccuracy: num(gate.challengerAccuracy),
-    championBaseAccuracy: num(gate.championBaseAccuracy),
-    challengerBaseAccuracy: num(gate.challengerBaseAccuracy),
-    holdoutRows: num(gate.holdoutRows),
-    holdoutBaseRows: num(gate.holdoutBaseRows),
-    maxDrop: num(gate.maxDrop),
-  };
+/** The gate's figures of a run that reached the gate (the contract's PromotionGate), else null. */
+export function gateOfRun(run: Pick<TrainingRun, "details">): PromotionGate | null {
+  const parsed = PromotionGate.safeParse(run.details?.gate);
+  return parsed.success ? parsed.data : null;
 }
 
 export function stepTimesOf(run: Pick<TrainingRun, "details">): StepTime[] {
