@@ -5,25 +5,14 @@
 // kept here: the rollup upsert (rollup-statements.ts), the tenants foreign key, LIMIT, ordering.
 import type { feedback } from "../../db/schema.ts";
 import type { BatchRecord } from "../batch-store.ts";
+import type { RollupHour } from "../metrics-store.ts";
 import type { TenantRegistry } from "./dataset-store.ts";
 
 export type FeedbackRow = typeof feedback.$inferSelect;
 
-/** A rollups row, its histograms as arrays (D1 keeps them as JSON text). */
-export interface RollupRow {
+/** A rollups row as the D1 adapter reads it back (its histograms as arrays), with its tenant. */
+export interface RollupRow extends RollupHour {
   tenantId: string;
-  hour: number;
-  modelVersion: string;
-  batches: number;
-  rows: number;
-  positives: number;
-  labelled: number;
-  correct: number;
-  labelledPositives: number;
-  truePositives: number;
-  latency: number[];
-  features: number[];
-  scores: number[];
 }
 
 /** What one statement adds to an hour's row: its counts, and histograms to add element-wise. */
