@@ -71,6 +71,10 @@ export const batches = sqliteTable(
   (t) => [
     uniqueIndex("batches_idempotency").on(t.tenantId, t.idempotencyKey),
     index("batches_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    // The batches list's filters (GET /v1/batches?status=…, ?modelVersion=…) walk only the
+    // batches they match, newest first, however few match.
+    index("batches_tenant_status_created").on(t.tenantId, t.status, t.createdAt, t.id),
+    index("batches_tenant_version_created").on(t.tenantId, t.modelVersion, t.createdAt, t.id),
     // The stuck-batch sweeper looks for old pending batches.
     index("batches_status_created").on(t.status, t.createdAt),
   ],
@@ -164,6 +168,9 @@ export const models = sqliteTable(
     // The training run that registered this version (null for seeded and published ones): a run
     // registers at most one version, however often its register step is retried.
     runId: text("run_id"),
+    // The names of label 0 and label 1 (JSON), from the artifact when it is registered, so a
+    // listing never reads artifacts; null for a version registered before names were kept.
+    classNames: text("class_names"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.version] }),

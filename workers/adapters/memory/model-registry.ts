@@ -82,6 +82,7 @@ export function createMemoryModelRegistry(audit: MemoryAuditLog = createMemoryAu
         status: record.status === "champion" ? "candidate" : record.status,
         parentVersion: record.parentVersion ?? null,
         gate: record.gate ?? null,
+        classNames: record.classNames ?? null,
         artifactKey: key,
         runId,
         holdout: null,
