@@ -154,6 +154,7 @@ describe("GET /v1/batches filters", () => {
     ["status=done", "status"],
     ["source=", "source"],
     [`source=${"s".repeat(41)}`, "source"],
+    ["source=predict", "source"],
     ["from=yesterday", "from"],
     ["from=2026-02-30", "from"],
     ["to=2026-01-01T12:00:00", "to"],

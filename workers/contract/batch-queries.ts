@@ -31,8 +31,12 @@ export const ListQuery = z.object({
     .string()
     .min(1)
     .max(40)
+    // Rows logged by /v1/predict are never listed: asking for them could only walk the whole list.
+    .refine((source) => source !== "predict", "rows logged by /v1/predict are not listed as batches")
     .optional()
-    .meta({ description: 'Only batches from this source ("api", "dashboard").' }),
+    .meta({
+      description: 'Only batches from this source ("api", "dashboard"; /v1/predict\'s logged rows are not listed).',
+    }),
   from: DateOrTime.optional().meta({
     description:
       "Only batches created at or after this ISO date or date-time (with its zone); a date means its start (UTC).",

@@ -7,7 +7,7 @@ export type FilterName = (typeof FILTER_NAMES)[number];
 export type Filters = Partial<Record<FilterName, string>>;
 
 export const STATUSES: BatchStatus[] = ["pending", "complete", "failed"];
-export const SOURCES = ["api", "dashboard", "predict"];
+export const SOURCES = ["api", "dashboard"];
 
 /** The filters set in a page URL (empty fields dropped). */
 export function filtersOf(params: URLSearchParams): Filters {
