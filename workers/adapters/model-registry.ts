@@ -5,7 +5,7 @@
 // artifact is then written to R2 only if absent, so a registered artifact is never overwritten.
 // A version's artifact never changes, so its KV copy can never be stale; only the champion
 // pointer moves, and that is read from D1.
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import { auditLog, models } from "../db/schema.ts";
 import type { Database } from "./database.ts";
 
@@ -46,6 +46,16 @@ export interface ModelRegistry {
   activate(tenantId: string, version: string, audit?: AuditEntry): Promise<ModelRecord | null>;
   /** Records each version's accuracy on the tenant's latest holdout. */
   recordHoldout(tenantId: string, measures: readonly HoldoutMeasure[]): Promise<void>;
+  /**
+   * Stores class names (JSON text, as saveModel takes them) on rows that have none (registered
+   * before names were stored), in one statement; a row that has names keeps them.
+   */
+  recordClassNames(tenantId: string, names: readonly StoredClassNames[]): Promise<void>;
+}
+
+export interface StoredClassNames {
+  version: string;
+  classNames: string;
 }
 
 export const artifactKey = (tenantId: string, version: string) => `tenants/${tenantId}/models/${version}.json`;
@@ -198,6 +208,23 @@ export function createModelRegistry(db: Database, kv: KVNamespace, bucket: R2Buc
         .update(models)
         .set({ holdout: sql`json_extract(${byVersion}, ${path})` })
         .where(and(eq(models.tenantId, tenantId), sql`json_extract(${byVersion}, ${path}) IS NOT NULL`));
+    },
+
+    async recordClassNames(tenantId, names) {
+      if (names.length === 0) return;
+      // As recordHoldout: one statement, the texts keyed by version in one JSON object.
+      const byVersion = JSON.stringify(Object.fromEntries(names.map((n) => [n.version, n.classNames])));
+      const path = sql`'$."' || ${models.version} || '"'`;
+      await db
+        .update(models)
+        .set({ classNames: sql`json_extract(${byVersion}, ${path})` })
+        .where(
+          and(
+            eq(models.tenantId, tenantId),
+            isNull(models.classNames),
+            sql`json_extract(${byVersion}, ${path}) IS NOT NULL`,
+          ),
+        );
     },
   };
 }

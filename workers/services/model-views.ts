@@ -7,7 +7,7 @@ import {
   type ModelSummary,
   type TrainingRun,
 } from "../contract/api.ts";
-import { classNamesOf, type Artifact, type ClassNames } from "../../model/index.ts";
+import { ClassNamesSchema, classNamesOf, type Artifact, type ClassNames } from "../../model/index.ts";
 import type { ModelRecord } from "../adapters/model-registry.ts";
 import type { RunRecord } from "../adapters/run-store.ts";
 
@@ -48,8 +48,20 @@ function gateOf(text: string | null): ModelSummary["gate"] {
   return parsed.success ? parsed.data : null;
 }
 
-/** A registry row's view; its class names come from its artifact (services/version-facts.ts). */
-export function toModelSummary(record: ModelRecord, classNames: ClassNames): ModelSummary {
+/**
+ * The class names stored on a registry row (register-model.ts); null for a row registered before
+ * they were stored (or one whose text does not read), whose artifact has them.
+ */
+export function storedClassNames(record: Pick<ModelRecord, "classNames">): ClassNames | null {
+  const parsed = ClassNamesSchema.safeParse(parseStored(record.classNames));
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * A registry row's view. Its class names are the row's; `artifactNames` (the version's artifact's,
+ * when the caller has them) stand in for a row without, and "0" and "1" when neither is known.
+ */
+export function toModelSummary(record: ModelRecord, artifactNames?: ClassNames): ModelSummary {
   return {
     version: record.version,
     status: record.status,
@@ -60,7 +72,7 @@ export function toModelSummary(record: ModelRecord, classNames: ClassNames): Mod
     activatedAt: iso(record.activatedAt),
     trainingRows: record.trainingRows,
     featureNames: JSON.parse(record.featureNames) as string[],
-    classNames,
+    classNames: storedClassNames(record) ?? artifactNames ?? ["0", "1"],
     metrics: metricsOf(record.metrics),
     holdout: holdoutOf(record.holdout),
     gate: gateOf(record.gate),

@@ -1,6 +1,6 @@
 // Stores a sealed artifact and its registry row under a tenant: the one way a model enters the system
 // (seed, retraining, `npm run train -- --publish`). Null when the version name is taken.
-import type { Artifact } from "../../model/index.ts";
+import { classNamesOf, type Artifact } from "../../model/index.ts";
 import type { Adapters } from "../adapters/index.ts";
 import type { PromotionGate } from "../contract/api.ts";
 import type { AuditEntry, ModelRecord } from "../adapters/model-registry.ts";
@@ -30,6 +30,9 @@ export async function registerModel(
       parentVersion: artifact.parentVersion,
       checksum: artifact.checksum,
       featureNames: JSON.stringify(artifact.featureNames),
+      // Always the pair, "0" and "1" for a model without names: null is left to mean a row
+      // registered before names were stored, whose artifact the registry list reads once.
+      classNames: JSON.stringify(classNamesOf(artifact)),
       trainingRows: artifact.training.rows,
       fingerprint: options.fingerprint,
       runId: options.runId ?? null,

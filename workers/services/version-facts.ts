@@ -1,13 +1,22 @@
 // What a stored margin and label mean under the model version that scored them: the version's
 // Platt calibration turns the margin into P(label 1), its class names name the label. Both come
 // from the version's artifact, read once per isolate and kept (a version never changes), so a
-// batch scored across a promotion gets each row's own, and the registry list names every
-// version's classes without reading its artifacts again.
+// batch scored across a promotion gets each row's own. Only a version that is gone or whose
+// artifact is corrupt reads as unknown; an outage fails the read (503) or the queue message
+// (retried), since what is built from these facts may be cached in KV for days.
 import type { Adapters } from "../adapters/index.ts";
-import type { ModelRecord, ModelRegistry } from "../adapters/model-registry.ts";
-import { classNamesOf, probabilityOf, type Artifact, type ClassNames, type PlattParams } from "../../model/index.ts";
+import type { ModelRegistry } from "../adapters/model-registry.ts";
+import {
+  ArtifactError,
+  classNamesOf,
+  probabilityOf,
+  type Artifact,
+  type ClassNames,
+  type PlattParams,
+} from "../../model/index.ts";
 import { Lru } from "./lru.ts";
-import { loadVersion, readVerifiedArtifact } from "./serving-model.ts";
+import { modelReadError } from "./model-errors.ts";
+import { loadVersion } from "./serving-model.ts";
 
 /** P(label 1) and the label's name for a row scored by a version. */
 export interface VersionFacts {
@@ -20,7 +29,7 @@ interface Fact {
   classNames: ClassNames;
 }
 
-/** What rows of a version whose artifact cannot be read get: no probability, labels "0" and "1". */
+/** What rows of a version gone from the registry, or whose artifact is corrupt, get: no probability, labels "0" and "1". */
 const UNKNOWN: Fact = { calibration: undefined, classNames: ["0", "1"] };
 
 // A few dozen bytes per version, so many more than the models cache (which holds whole models).
@@ -56,32 +65,15 @@ export async function versionFacts(
 async function factOfVersion(registry: ModelRegistry, tenantId: string, version: string): Promise<Fact> {
   const cached = facts.get(keyOf(tenantId, version));
   if (cached) return cached;
-  // A version gone from the registry (or unreadable) costs its rows their probability and names
-  // rather than failing the read; it is not remembered, so a passing outage heals.
-  const model = await loadVersion(registry, tenantId, version).catch(() => null);
+  // A version gone from the registry or with a corrupt artifact (an ArtifactError) costs its rows
+  // their probability and names rather than failing the read; it is not remembered (a deleted
+  // name may be registered again). Anything else may pass, so it fails this attempt instead.
+  const model = await loadVersion(registry, tenantId, version).catch((error: unknown) => {
+    if (error instanceof ArtifactError) return null;
+    throw modelReadError(error, `Model ${version}, which scored these rows, cannot be read`);
+  });
   if (!model) return UNKNOWN;
   const fact = factOf(model.artifact);
   facts.set(keyOf(tenantId, version), fact);
   return fact;
-}
-
-/** The class names of registry rows (e.g. a page of the registry), in order. */
-export async function classNamesOfRecords(
-  registry: ModelRegistry,
-  records: readonly ModelRecord[],
-): Promise<ClassNames[]> {
-  return Promise.all(
-    records.map(async (record) => {
-      const key = keyOf(record.tenantId, record.version);
-      const cached = facts.get(key);
-      if (cached) return cached.classNames;
-      // The row is at hand, so only its artifact is read; an unreadable one lists as "0" and
-      // "1" (GET /v1/models/{version} says what is wrong with it) and is tried again next time.
-      const artifact = await readVerifiedArtifact(registry, record).catch(() => null);
-      if (!artifact) return UNKNOWN.classNames;
-      const fact = factOf(artifact);
-      facts.set(key, fact);
-      return fact.classNames;
-    }),
-  );
 }

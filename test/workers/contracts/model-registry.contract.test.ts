@@ -1,6 +1,6 @@
 // The registry contract: a version name is claimed once per tenant and its artifact never
 // replaced; a tenant has at most one champion, moved by activation with its audit entry; lists
-// are newest first; holdout figures land on the versions they measure.
+// are newest first; holdout figures and class names land on the versions they are for.
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { createMemoryAuditLog } from "../../../workers/adapters/memory/audit-log.ts";
@@ -52,7 +52,7 @@ describeContract<Fixture>(
     it("claims a new version as given (never yet active), and stores its artifact", async () => {
       const { models } = await make();
       const tenantId = freshId("ten");
-      const input = record(tenantId, "v1", { parentVersion: "seed-1" });
+      const input = record(tenantId, "v1", { parentVersion: "seed-1", classNames: '["ham","spam"]' });
       const saved = await models.saveModel(input, artifactOf("v1"));
       expect(saved).toEqual({
         ...input,
@@ -243,6 +243,28 @@ describeContract<Fixture>(
       expect(await holdout(tenantId, "v2")).toBe('{"accuracy":0.9,"rows":40,"runId":"run_1","measuredAt":5}');
       expect(await holdout(tenantId, "v3")).toBeNull();
       expect(await holdout(other, "v1")).toBeNull();
+      expect(await models.findModel(tenantId, "v9")).toBeNull();
+    });
+
+    it("stores class names only on the tenant's rows that have none, keeping those given when saved", async () => {
+      const { models } = await make();
+      const [tenantId, other] = [freshId("ten"), freshId("ten")];
+      await models.saveModel(record(tenantId, "v1"), artifactOf("v1"));
+      await models.saveModel(record(tenantId, "v2", { classNames: '["ham","spam"]' }), artifactOf("v2"));
+      await models.saveModel(record(tenantId, "v3"), artifactOf("v3"));
+      await models.saveModel(record(other, "v1"), artifactOf("v1"));
+      expect((await models.findModel(tenantId, "v1"))?.classNames).toBeNull();
+      await models.recordClassNames(tenantId, []);
+      await models.recordClassNames(tenantId, [
+        { version: "v1", classNames: '["no","yes"]' },
+        { version: "v2", classNames: '["0","1"]' },
+        { version: "v9", classNames: '["a","b"]' },
+      ]);
+      const names = async (t: string, v: string) => (await models.findModel(t, v))?.classNames;
+      expect(await names(tenantId, "v1")).toBe('["no","yes"]');
+      expect(await names(tenantId, "v2")).toBe('["ham","spam"]');
+      expect(await names(tenantId, "v3")).toBeNull();
+      expect(await names(other, "v1")).toBeNull();
       expect(await models.findModel(tenantId, "v9")).toBeNull();
     });
   },

@@ -105,5 +105,12 @@ export function createMemoryModelRegistry(audit: MemoryAuditLog = createMemoryAu
         if (row) row.holdout = JSON.stringify(measure);
       }
     },
+
+    async recordClassNames(tenantId, names) {
+      for (const { version, classNames } of names) {
+        const row = rows.get(id(tenantId, version));
+        if (row && row.classNames === null) row.classNames = classNames;
+      }
+    },
   };
 }

@@ -89,7 +89,7 @@ const exportCsv = apiRoute({
   scope: "read",
   params: BatchParams,
   ok: { status: 200, description: "CSV, streamed", contentType: "text/csv" },
-  errors: ["INVALID_REQUEST", "NOT_FOUND"],
+  errors: ["INVALID_REQUEST", "NOT_FOUND", "STORAGE_UNAVAILABLE"],
 });
 
 const remove = apiRoute({
@@ -118,7 +118,7 @@ const get = apiRoute({
   params: BatchParams,
   query: BatchReadQuery,
   ok: { status: 200, description: "The batch", schema: BatchResult },
-  errors: ["INVALID_REQUEST", "NOT_FOUND"],
+  errors: ["INVALID_REQUEST", "NOT_FOUND", "STORAGE_UNAVAILABLE"],
 });
 
 export const batchRoutes = apiRouter()

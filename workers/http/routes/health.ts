@@ -6,7 +6,9 @@ import pkg from "../../../package.json" with { type: "json" };
 import { Health, Me } from "../../contract/api.ts";
 import { apiRoute, apiRouter } from "../api-route.ts";
 import { loadChampion, noModel, servingError } from "../../services/serving-model.ts";
-import { classNamesOf } from "../../../model/index.ts";
+import { classNamesOf, type ClassNames } from "../../../model/index.ts";
+import type { ModelRegistry } from "../../adapters/model-registry.ts";
+import { storedClassNames } from "../../services/model-views.ts";
 
 const me = apiRoute({
   method: "get",
@@ -48,7 +50,8 @@ const health = apiRoute({
 export const healthRoutes = apiRouter()
   .openapi(me, async (c) => {
     const { tenantId, tenantName, keyId, scopes } = c.get("principal");
-    const model = await loadChampion(c.get("adapters").models, tenantId);
+    const registry = c.get("adapters").models;
+    const model = await loadChampion(registry, tenantId);
     const error = servingError(tenantId);
     const body: Me = {
       tenant: tenantName,
@@ -58,7 +61,7 @@ export const healthRoutes = apiRouter()
         active: model !== null,
         version: model?.version ?? null,
         featureNames: [...(model?.artifact.featureNames ?? [])],
-        classNames: classNamesOf(model?.artifact ?? {}),
+        classNames: model ? classNamesOf(model.artifact) : await championNames(registry, tenantId, error !== null),
         ...(error ? { error: `model ${error.version} cannot be served: ${error.message}` } : {}),
         ...(model ? {} : { hint: noModel().message }),
       },
@@ -66,3 +69,12 @@ export const healthRoutes = apiRouter()
     return c.json(body, 200);
   })
   .openapi(health, (c) => c.json({ status: "ok" as const, version: pkg.version } satisfies Health, 200));
+
+/**
+ * The class names of a champion that cannot be served, from its registry row: the dashboard names
+ * the tenant's labels by them. A served model's artifact holds the names its row was given.
+ */
+async function championNames(registry: ModelRegistry, tenantId: string, failing: boolean): Promise<ClassNames> {
+  const champion = failing ? await registry.findChampion(tenantId) : null;
+  return (champion && storedClassNames(champion)) ?? ["0", "1"];
+}

@@ -23,7 +23,7 @@ import { startRetrain } from "../../services/start-retrain.ts";
 import { modelReadError } from "../../services/model-errors.ts";
 import { loadVersion, refreshChampionSoon } from "../../services/serving-model.ts";
 import { toModelDetail, toModelSummary } from "../../services/model-views.ts";
-import { classNamesOfRecords } from "../../services/version-facts.ts";
+import { listModelSummaries } from "../../services/list-models.ts";
 import { readMetrics } from "../../services/read-metrics.ts";
 import { readMetricsHistory } from "../../services/read-metrics-history.ts";
 import { apiRoute, apiRouter, BODY_ERRORS } from "../api-route.ts";
@@ -38,9 +38,11 @@ const listModels = apiRoute({
   tags: ["Models"],
   summary:
     "The tenant's model versions with their metrics, latest-holdout accuracy and gate decision; the champion is marked",
+  description:
+    'Up to 200 versions, newest first. Each version\'s class names are stored with it; a version registered before they were stored gets its artifact\'s (a few such versions per call, newest first, then kept), and shows "0" and "1" until then. 503 when storage fails while reading one.',
   scope: "read",
   ok: { status: 200, description: "The registry", schema: ModelList },
-  errors: [],
+  errors: ["STORAGE_UNAVAILABLE"],
 });
 
 const publish = apiRoute({
@@ -146,10 +148,8 @@ const metricsHistory = apiRoute({
 
 export const modelRoutes = apiRouter()
   .openapi(listModels, async (c) => {
-    const registry = c.get("adapters").models;
-    const models = await registry.listModels(c.get("principal").tenantId, 200);
-    const classNames = await classNamesOfRecords(registry, models);
-    return c.json({ models: models.map((model, i) => toModelSummary(model, classNames[i])) }, 200);
+    const models = await listModelSummaries(c.get("adapters").models, c.get("principal").tenantId);
+    return c.json({ models }, 200);
   })
   .openapi(publish, async (c) => {
     const { value } = await decodeJsonBody(c.req.raw, BODY_LIMITS.publish);
