@@ -1,12 +1,23 @@
 // A D1 binding that counts the statements sent through it, to assert how many queries a
-// request costs (e.g. feedback rows resolved in one statement, not one per 90 ids).
+// request costs (e.g. feedback rows resolved in one statement, not one per 90 ids), and the
+// characters of text its reads answered, to assert how much a request parses.
 export interface CountingD1 {
   db: D1Database;
   statements: string[];
+  /** Characters of the string values the statements' results held, so far. */
+  charsRead(): number;
 }
+
+const charsOf = (value: unknown): number =>
+  typeof value === "string"
+    ? value.length
+    : typeof value === "object" && value !== null
+      ? Object.values(value).reduce((n: number, inner) => n + charsOf(inner), 0)
+      : 0;
 
 export function countingD1(inner: D1Database): CountingD1 {
   const statements: string[] = [];
+  let chars = 0;
   const unwrapped = new WeakMap<object, D1PreparedStatement>();
   const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const proxy = new Proxy(statement, {
@@ -15,7 +26,11 @@ export function countingD1(inner: D1Database): CountingD1 {
         if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
           return (...args: unknown[]) => {
             statements.push(sql);
-            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+            const answer = (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            return answer.then((result) => {
+              chars += charsOf(prop === "run" ? null : result);
+              return result;
+            });
           };
         }
         const value = Reflect.get(target, prop, target);
@@ -38,5 +53,5 @@ export function countingD1(inner: D1Database): CountingD1 {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { db, statements };
+  return { db, statements, charsRead: () => chars };
 }

@@ -1,5 +1,6 @@
 // What GET /v1/metrics and /v1/metrics/history read, per tenant: the hourly rollups (schema.ts
-// `rollups`). Every query reads O(hours × versions) rows, never the scored rows or the labels.
+// `rollups`). Every query reads O(hours × versions) rows, never the scored rows or the labels;
+// the feature bins (features × 10 counts a row) only where the caller bounded the hours.
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 
@@ -48,17 +49,23 @@ export interface RollupHour {
   features: number[];
 }
 
+/** An hour's counts without its feature bins, whose length grows with the model's width. */
+export type RollupCounts = Omit<RollupHour, "features">;
+
+/** An hour's feature bins. */
+export type RollupBins = Pick<RollupHour, "hour" | "modelVersion" | "features">;
+
 export interface MetricsStore {
   accuracyByVersion(tenantId: string): Promise<VersionAccuracy[]>;
   accuracyByDay(tenantId: string, since: number): Promise<DayAccuracy[]>;
   volumeSince(tenantId: string, since: number): Promise<Volume>;
   /** What a version scored since a time: row count and summed feature histograms. */
   trafficSince(tenantId: string, modelVersion: string, since: number): Promise<VersionTraffic>;
-  /** The tenant's hours from `since` on, by hour then version. */
-  rollupsSince(tenantId: string, since: number): Promise<RollupHour[]>;
+  /** The tenant's hours from `since` on, by hour then version, without their feature bins. */
+  rollupsSince(tenantId: string, since: number): Promise<RollupCounts[]>;
+  /** The feature bins of the hours from `since` on in which one of `versions` scored rows, by hour then version. */
+  featureBinsSince(tenantId: string, since: number, versions: readonly string[]): Promise<RollupBins[]>;
 }
-
-type Histogram = "latency" | "scores" | "features";
 
 interface HistogramRow {
   rows: number;
@@ -109,17 +116,27 @@ export function createMetricsStore(db: Database): MetricsStore {
     },
     async rollupsSince(tenantId, since) {
       // The primary key (tenant_id, hour, model_version) is the range scan and the order.
-      const rows = await db.all<Omit<RollupHour, "latency" | "scores" | "features"> & Record<Histogram, string>>(
+      const rows = await db.all<Omit<RollupCounts, "latency" | "scores"> & { latency: string; scores: string }>(
         sql`SELECT hour, model_version AS modelVersion, batches, rows, positives, labelled, correct,
-                   labelled_positives AS labelledPositives, true_positives AS truePositives, latency, scores, features
+                   labelled_positives AS labelledPositives, true_positives AS truePositives, latency, scores
             FROM rollups WHERE tenant_id = ${tenantId} AND hour >= ${since} ORDER BY hour, model_version`,
       );
       return rows.map((row) => ({
         ...row,
         latency: JSON.parse(row.latency) as number[],
         scores: JSON.parse(row.scores) as number[],
-        features: JSON.parse(row.features) as number[],
       }));
+    },
+    async featureBinsSince(tenantId, since, versions) {
+      if (versions.length === 0) return [];
+      // The versions travel as one JSON parameter: a window can hold more than D1's 100 bound ones.
+      const rows = await db.all<Omit<RollupBins, "features"> & { features: string }>(
+        sql`SELECT hour, model_version AS modelVersion, features FROM rollups
+            WHERE tenant_id = ${tenantId} AND hour >= ${since} AND rows > 0
+              AND model_version IN (SELECT value FROM json_each(${JSON.stringify(versions)}))
+            ORDER BY hour, model_version`,
+      );
+      return rows.map((row) => ({ ...row, features: JSON.parse(row.features) as number[] }));
     },
   };
 }

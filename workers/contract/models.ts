@@ -155,6 +155,17 @@ export type MetricsResponse = z.infer<typeof MetricsResponse>;
 /** The longest history GET /v1/metrics/history reads, in UTC days. */
 export const HISTORY_MAX_DAYS = 90;
 
+/**
+ * The most feature-bin counts GET /v1/metrics/history reads for drift (hours × versions ×
+ * features × 10 bins): ≈16 MB as numbers in a 128 MB isolate, whatever the model's width. Four
+ * features' bins of 90 days fit 23 versions scoring every hour; LIMITS.maxFeatures (1,000 features)
+ * fit 200 hours of one version.
+ */
+export const HISTORY_DRIFT_BUDGET = 2_000_000;
+
+/** The most features each day's drift names per version in GET /v1/metrics/history. */
+export const HISTORY_DRIFT_FEATURES = 50;
+
 export const MetricsHistoryQuery = z.object({
   days: z.coerce
     .number()
@@ -188,10 +199,6 @@ export const MetricsDay = z
       description:
         "Scored rows per margin bucket (scoreBounds); rows scored before margins were counted are in `rows` only",
     }),
-    features: Counts.meta({
-      description:
-        "Scored values per training decile bin, feature-major (feature j's bins at j·bins … j·bins + bins − 1)",
-    }),
   })
   .meta({ id: "MetricsDay" });
 
@@ -211,6 +218,12 @@ export const MetricsHistory = z
   .object({
     days: z.number().int(),
     from: z.string().meta({ description: "The first day read, YYYY-MM-DD (UTC)" }),
+    driftFrom: z
+      .string()
+      .nullable()
+      .meta({
+        description: `The first day \`drift\` covers, YYYY-MM-DD (UTC): \`from\`, unless the window's feature bins exceed ${HISTORY_DRIFT_BUDGET.toLocaleString("en")} counts (hours × versions × features × 10 bins), when only the latest whole days that fit are read; null when not even today's fit`,
+      }),
     to: z.string().meta({ description: "The last day read, today (UTC)" }),
     latencyBoundsMs: z.array(z.number()).meta({
       description: "Upper bounds of the latency buckets; the last bucket holds everything slower",
@@ -225,7 +238,7 @@ export const MetricsHistory = z
         featureNames: z.array(z.string()),
         deciles: z.array(z.array(z.number())).meta({
           description:
-            "Per feature, the training deciles [p0, p10, …, p100]: the edges of the bins `features` and drift count in (both empty when the version's model is gone)",
+            "Per feature, the training deciles [p0, p10, …, p100]: the edges of the bins drift counts in (both empty when the version's model is gone)",
         }),
       }),
     ),
@@ -236,10 +249,14 @@ export const MetricsHistory = z
           day: z.string(),
           modelVersion: z.string(),
           rows: z.number().int(),
-          features: z.array(FeatureDriftDay),
+          features: z.array(FeatureDriftDay).meta({
+            description: `At most ${HISTORY_DRIFT_FEATURES}, the same every day for a version, in its feature order: all of them when it has no more, else the ${HISTORY_DRIFT_FEATURES} with the highest PSI on any day of \`drift\` (ties to the earlier feature)`,
+          }),
         }),
       )
-      .meta({ description: "Per day and version that scored rows (and whose model is known)" }),
+      .meta({
+        description: "Per day from `driftFrom` on and version that scored rows (and whose model is known)",
+      }),
   })
   .meta({ id: "MetricsHistory" });
 export type MetricsHistory = z.infer<typeof MetricsHistory>;

@@ -1,13 +1,15 @@
 // GET /v1/metrics/history, what the dashboard charts: the tenant's hourly rollups of the last N
 // UTC days summed per day and model version (volumes, latency and margin histograms, the labels'
-// confusion counts, the feature bins), and each day's drift of each version's scored values
-// against its training deciles. One read of the rollups, O(hours × versions), plus each version's
-// artifact (cached per isolate) for its features and deciles.
+// confusion counts), and each day's drift of each version's scored values against its training
+// deciles. Two reads of the rollups: the counts of every hour, O(hours × versions), then the
+// feature bins (features × 10 counts a row) of the latest days within HISTORY_DRIFT_BUDGET; plus
+// each version's artifact (cached per isolate) for its features and deciles.
 import { ArtifactError } from "../../model/index.ts";
-import type { MetricsDay, MetricsHistory } from "../contract/api.ts";
+import { HISTORY_DRIFT_BUDGET, HISTORY_DRIFT_FEATURES, type MetricsDay, type MetricsHistory } from "../contract/api.ts";
 import type { Adapters } from "../adapters/index.ts";
-import type { RollupHour } from "../adapters/metrics-store.ts";
-import { featureDrift, type DriftBasis } from "./feature-drift.ts";
+import type { RollupCounts } from "../adapters/metrics-store.ts";
+import type { DriftBasis } from "./feature-drift.ts";
+import { binsPerHour, dailyDrift, driftCutoff } from "./history-drift.ts";
 import { addCounts, LATENCY_BOUNDS_MS, latencyPercentile, SCORE_BOUNDS } from "./rollup.ts";
 import { loadVersion } from "./serving-model.ts";
 
@@ -23,13 +25,25 @@ export async function readMetricsHistory(
   now = Date.now(),
 ): Promise<MetricsHistory> {
   const first = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
-  const series = dailySeries(await adapters.metrics.rollupsSince(tenantId, first));
+  const hours = await adapters.metrics.rollupsSince(tenantId, first);
+  const series = dailySeries(hours);
   const versions = [...new Set(series.map((d) => d.modelVersion))].sort(compareText);
   const bases = await Promise.all(versions.map((version) => driftBasis(adapters, tenantId, version)));
   const basisOf = new Map(versions.map((version, i) => [version, bases[i]]));
+  // A version whose model is gone has no drift: its bins are neither read nor counted.
+  const width = new Map<string, number>();
+  for (const [version, basis] of basisOf) if (basis) width.set(version, binsPerHour(basis));
+  const cutoff = driftCutoff(hours, (version) => width.get(version) ?? 0, HISTORY_DRIFT_BUDGET, first, now);
+  const driftFrom = cutoff === null ? null : dayOf(cutoff);
+  const covered = series.filter((d) => driftFrom !== null && d.day >= driftFrom && width.has(d.modelVersion));
+  const bins =
+    cutoff !== null && covered.length > 0
+      ? await adapters.metrics.featureBinsSince(tenantId, cutoff, [...width.keys()])
+      : [];
   return {
     days,
     from: dayOf(first),
+    driftFrom,
     to: dayOf(now),
     latencyBoundsMs: [...LATENCY_BOUNDS_MS],
     scoreBounds: [...SCORE_BOUNDS],
@@ -39,15 +53,12 @@ export async function readMetricsHistory(
       deciles: (bases[i]?.deciles ?? []).map((edges) => [...edges]),
     })),
     series,
-    drift: series.flatMap(({ day, modelVersion, rows, features }) => {
-      const basis = basisOf.get(modelVersion);
-      return basis && rows > 0 ? [{ day, modelVersion, rows, features: featureDrift(basis, rows, features) }] : [];
-    }),
+    drift: dailyDrift(covered, bins, basisOf, HISTORY_DRIFT_FEATURES),
   };
 }
 
 /** Sums hours per UTC day and version, day then version; histograms at their full length. */
-export function dailySeries(hours: readonly RollupHour[]): MetricsDay[] {
+export function dailySeries(hours: readonly RollupCounts[]): MetricsDay[] {
   const sums = new Map<string, MetricsDay>();
   for (const hour of hours) {
     const day = dayOf(hour.hour);
@@ -66,7 +77,6 @@ export function dailySeries(hours: readonly RollupHour[]): MetricsDay[] {
       latencyMsP50: null,
       latencyMsP95: null,
       scores: zeros(SCORE_BOUNDS.length + 1),
-      features: [],
     };
     sum.batches += hour.batches;
     sum.rows += hour.rows;
@@ -77,7 +87,6 @@ export function dailySeries(hours: readonly RollupHour[]): MetricsDay[] {
     sum.truePositives += hour.truePositives;
     addCounts(sum.latency, hour.latency);
     addCounts(sum.scores, hour.scores);
-    addCounts(sum.features, hour.features);
     sums.set(key, sum);
   }
   return [...sums.values()]

@@ -18,7 +18,6 @@ const day = (d: string, version: string, counts: Partial<MetricsDay>): MetricsDa
   latencyMsP50: null,
   latencyMsP95: null,
   scores: [],
-  features: [],
   ...counts,
 });
 
@@ -47,7 +46,8 @@ describe("metrics history readings", () => {
     });
     expect(days.map((d) => d.day)).toEqual(["2026-11-30", "2026-12-01", "2026-12-02"]);
     expect(days[0]).toMatchObject({ rows: 0, latencyMsP50: null });
-    expect(days[2]).toMatchObject({ rows: 15, batches: 2, latencyMsP50: 100, latencyMsP95: 100 });
+    // Two batches, one ≤ 50 ms and one ≤ 100 ms: the median is the faster (nearest rank, ⌈0.5·2⌉ = 1st).
+    expect(days[2]).toMatchObject({ rows: 15, batches: 2, latencyMsP50: 50, latencyMsP95: 100 });
     expect(bucketQuantile([3, 1], [25, 50], 0.5)).toBe(25);
   });
 

@@ -2,7 +2,8 @@
 // here only as the services write them (batch completions and labels): a tenant's volume and
 // latency since an hour, a version's traffic and feature bins, accuracy per version in the order
 // versions first appeared, accuracy per UTC day, and the hours themselves with every count and
-// histogram (GET /v1/metrics/history); all of them the tenant's own.
+// histogram but the feature bins, which are read apart, for the hours and versions asked
+// (GET /v1/metrics/history); all of them the tenant's own.
 import { expect, it } from "vitest";
 import { completedBatch, describeTables, H0, HOUR, judged } from "./tables.ts";
 
@@ -17,9 +18,10 @@ describeTables("MetricsStore", (make) => {
     expect(await metrics.volumeSince(tenantId, 0)).toEqual({ batches: 0, rows: 0, feedback: 0, latency: [] });
     expect(await metrics.trafficSince(tenantId, "v1", 0)).toEqual({ rows: 0, bins: [] });
     expect(await metrics.rollupsSince(tenantId, 0)).toEqual([]);
+    expect(await metrics.featureBinsSince(tenantId, 0, ["v1"])).toEqual([]);
   });
 
-  it("reads the tenant's hours from an hour on, by hour and version, with their counts and histograms", async () => {
+  it("reads the tenant's hours from an hour on, by hour and version, with their counts and histograms but the bins", async () => {
     const { batches, feedback, metrics, addTenant } = await make();
     const [tenantId, other] = [await addTenant(), await addTenant()];
     await completedBatch(batches, tenantId, H0, { rows: 9 });
@@ -54,7 +56,6 @@ describeTables("MetricsStore", (make) => {
         ...none,
         latency: [0, 1, 0],
         scores: [],
-        features: [2, 1, 0, 3],
       },
       {
         hour: H0 + HOUR,
@@ -65,7 +66,6 @@ describeTables("MetricsStore", (make) => {
         ...none,
         latency: [1, 0, 1],
         scores: [2, 1, 3],
-        features: [3, 4, 0, 7],
       },
       {
         hour: H0 + 2 * HOUR,
@@ -79,10 +79,38 @@ describeTables("MetricsStore", (make) => {
         truePositives: 1,
         latency: [],
         scores: [],
-        features: [],
       },
     ]);
     expect((await metrics.rollupsSince(tenantId, H0)).map((r) => r.rows)).toEqual([9, 1, 6, 0]);
+  });
+
+  it("reads the feature bins of the hours from an hour on in which the versions asked scored rows", async () => {
+    const { batches, feedback, metrics, addTenant } = await make();
+    const [tenantId, other] = [await addTenant(), await addTenant()];
+    await completedBatch(batches, tenantId, H0, { rows: 9, bins: [9, 0] });
+    const id = await completedBatch(batches, tenantId, H0 + HOUR, { rows: 4, bins: [1, 3] });
+    await completedBatch(batches, tenantId, H0 + HOUR, { rows: 2, bins: [2, 0] });
+    await completedBatch(batches, tenantId, H0 + HOUR, { modelVersion: "v0", rows: 1, bins: [0, 1] });
+    await completedBatch(batches, tenantId, H0 + 2 * HOUR, { modelVersion: "v2", rows: 5, bins: [5, 5] });
+    await completedBatch(batches, other, H0 + HOUR, { rows: 50, bins: [50, 0] });
+    // A label adds an hour for v1 in which it scored nothing: no bins to read there.
+    await feedback.recordLabels(tenantId, judged(id, [[0, 1, 1, "v1"]]), "api", H0 + 3 * HOUR);
+    expect(await metrics.featureBinsSince(tenantId, H0 + 1, ["v1", "v2"])).toEqual([
+      { hour: H0 + HOUR, modelVersion: "v1", features: [3, 3] },
+      { hour: H0 + 2 * HOUR, modelVersion: "v2", features: [5, 5] },
+    ]);
+    expect(await metrics.featureBinsSince(tenantId, 0, ["v0"])).toEqual([
+      { hour: H0 + HOUR, modelVersion: "v0", features: [0, 1] },
+    ]);
+    expect(await metrics.featureBinsSince(tenantId, 0, [])).toEqual([]);
+    // More versions than D1 binds parameters: they travel as one.
+    const many = Array.from({ length: 150 }, (_v, i) => `v${i}`);
+    expect((await metrics.featureBinsSince(tenantId, 0, many)).map((r) => [r.hour - H0, r.modelVersion])).toEqual([
+      [0, "v1"],
+      [HOUR, "v0"],
+      [HOUR, "v1"],
+      [2 * HOUR, "v2"],
+    ]);
   });
 
   it("sums the tenant's batches, rows, labels and latency histogram from an hour on", async () => {

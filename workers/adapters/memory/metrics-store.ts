@@ -1,4 +1,4 @@
-// The in-memory twin of metrics-store.ts: the same five reads of the rollups the batch and
+// The in-memory twin of metrics-store.ts: the same six reads of the rollups the batch and
 // feedback twins write (data.ts), grouped, filtered and ordered as the real queries are.
 import type { MetricsStore, VersionAccuracy } from "../metrics-store.ts";
 import { compareText, type MemoryData, type RollupRow } from "./data.ts";
@@ -67,12 +67,19 @@ export function createMemoryMetricsStore(data: MemoryData): MetricsStore {
     async rollupsSince(tenantId, since) {
       return rollupsOf(tenantId, since)
         .sort((a, b) => a.hour - b.hour || compareText(a.modelVersion, b.modelVersion))
-        .map(({ tenantId: _, ...hour }) => ({
+        .map(({ tenantId: _, features: __, ...hour }) => ({
           ...hour,
           latency: [...hour.latency],
           scores: [...hour.scores],
-          features: [...hour.features],
         }));
+    },
+
+    async featureBinsSince(tenantId, since, versions) {
+      const asked = new Set(versions);
+      return rollupsOf(tenantId, since)
+        .filter((r) => r.rows > 0 && asked.has(r.modelVersion))
+        .sort((a, b) => a.hour - b.hour || compareText(a.modelVersion, b.modelVersion))
+        .map(({ hour, modelVersion, features }) => ({ hour, modelVersion, features: [...features] }));
     },
   };
 }

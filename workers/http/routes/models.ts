@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { classNamesOf, VersionSchema } from "../../../model/index.ts";
 import {
+  HISTORY_DRIFT_BUDGET,
+  HISTORY_DRIFT_FEATURES,
   MetricsHistory,
   MetricsHistoryQuery,
   MetricsResponse,
@@ -138,8 +140,7 @@ const metricsHistory = apiRoute({
   operationId: "getMetricsHistory",
   tags: ["Models"],
   summary: "Per UTC day and model version: volumes, latency, margins, label confusion counts and feature drift",
-  description:
-    "Sums the hourly rollups of the last `days` UTC days (today included) per day and version. `latency` and `scores` are counts over `latencyBoundsMs` and `scoreBounds`; `features` counts scored values per training decile bin, and `drift` gives each day's PSI per feature with the live share per bin. Training deciles put 10% of the training rows in each bin by construction, so the live shares compare with 0.1 each.",
+  description: `Sums the hourly rollups of the last \`days\` UTC days (today included) per day and version. \`latency\` and \`scores\` are counts over \`latencyBoundsMs\` and \`scoreBounds\`; \`drift\` gives each day's PSI per feature with the live share per training decile bin. Training deciles put 10% of the training rows in each bin by construction, so the live shares compare with 0.1 each. To fit a Worker's 128 MB of memory whatever the model's width, drift reads at most ${HISTORY_DRIFT_BUDGET.toLocaleString("en")} feature-bin counts (hours × versions × features × 10 bins): the latest whole days that fit, from \`driftFrom\` on (every day of 90 for a model of 4 features; about 8 days for one version of 1,000 features scoring every hour), and names at most ${HISTORY_DRIFT_FEATURES} features per version, those with the highest PSI of the window.`,
   scope: "read",
   query: MetricsHistoryQuery,
   ok: { status: 200, description: "The history", schema: MetricsHistory },
