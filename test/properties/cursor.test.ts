@@ -10,7 +10,7 @@ const createdAt = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAF
 /** Batch ids as the contract describes them (newId issues "bat_" and lowercase base 36 and hex). */
 const batchId = fc.stringMatching(/^bat_[0-9A-Za-z_-]{1,60}$/);
 
-/** A listing's filters, made the way the list service makes them: any subset, times in epoch ms. */
+/** A listing's filters, made the way the list service makes them (each possible subset), times in epoch ms. */
 const filter: fc.Arbitrary<BatchFilter> = fc.record(
   {
     status: fc.constantFrom("pending" as const, "complete" as const, "failed" as const),
